@@ -1,0 +1,45 @@
+// Unpacking a layer tar into a directory.
+//
+// A layer is stored unpacked, once per chainID, in its own directory that holds
+// only that layer's changes ("diff" form), never merged with its parents:
+//   regular files, dirs, symlinks, hard links, devices, fifos with owners,
+//   modes (setuid/sticky), mtimes and xattrs as the tar says;
+//   a whiteout entry `.wh.NAME` becomes what overlayfs understands as a deletion
+//   (WhiteoutFormat::Overlay: a 0/0 character device NAME) or stays an empty
+//   regular file `.wh.NAME` (WhiteoutFormat::Plain, for stores that cannot make
+//   device nodes or trusted.* xattrs);
+//   an opaque marker `DIR/.wh..wh..opq` becomes the xattr trusted.overlay.opaque=y
+//   on DIR (Overlay) or stays a file (Plain).
+// Every path is resolved inside the root (openat2 RESOLVE_IN_ROOT): an absolute
+// name, a `..` that would leave the root, or a link pointing outside it fails the
+// whole apply with an error naming the entry, and nothing outside root is touched.
+// The caller unpacks into a fresh temporary directory and renames it into place
+// on success, so a failed or cancelled apply leaves no partial layer.
+#pragma once
+
+#include "util/Digest.h"
+#include "util/Stream.h"
+
+namespace berth::layer {
+
+enum class WhiteoutFormat { Overlay, Plain };
+
+struct ApplyOptions
+{
+    WhiteoutFormat whiteouts = WhiteoutFormat::Overlay;
+    // chown entries to the tar's uid/gid (needs root or a user namespace).
+    bool preserveOwners = true;
+    Progress progress;
+};
+
+struct ApplyResult
+{
+    Digest diffId;       // sha256 of the uncompressed tar stream
+    qint64 tarSize = 0;  // bytes of the uncompressed tar
+    qint64 fileBytes = 0; // sum of regular file sizes (what `docker images` calls size)
+};
+
+// `in` may be compressed (detected); `root` must exist and be empty.
+Result<ApplyResult> applyLayer(Reader &in, const QString &root, const ApplyOptions &options = {});
+
+} // namespace berth::layer

@@ -1,0 +1,34 @@
+// Turning a directory back into a layer tar.
+//
+// Output tars are reproducible: entries sorted by path (parents before children),
+// headers normalized (PAX where needed for long names and xattrs, no atime/ctime,
+// empty uname/gname, uid/gid/mode/mtime as on disk), hard links within the layer
+// emitted as link entries, so the same tree always gives the same diffID.
+#pragma once
+
+#include "util/Digest.h"
+#include "util/Stream.h"
+
+#include <QStringList>
+
+namespace berth::layer {
+
+struct DiffResult
+{
+    Digest diffId;
+    qint64 tarSize = 0;
+    qint64 fileBytes = 0;
+};
+
+// A layer directory in diff form (as Apply writes it, or an overlayfs upperdir):
+// 0/0 char devices become `.wh.NAME` entries, trusted.overlay.opaque=y (or
+// user.overlay.opaque) becomes `DIR/.wh..wh..opq`, plain `.wh.` files pass through.
+Result<DiffResult> tarDiffDirectory(const QString &dir, Writer &out, const Progress &progress = {});
+
+// The changes that turn the union of `lowerDirsBottomFirst` (each in diff form)
+// into the full tree `dir` (the copy snapshot driver's rootfs): new and changed
+// entries, and whiteouts for what was removed.
+Result<DiffResult> diffAgainstLowers(const QStringList &lowerDirsBottomFirst, const QString &dir,
+                                     Writer &out, const Progress &progress = {});
+
+} // namespace berth::layer

@@ -1,0 +1,103 @@
+// The metadata database: SQLite through Qt SQL, WAL mode, foreign keys on,
+// schema in store/schema (numbered migrations applied at open).
+//
+// Records here say what exists; the bytes live in the content store (blobs) and
+// under layers/ (unpacked layers). Every write is one transaction (BEGIN
+// IMMEDIATE, busy timeout), so two berth processes on one store serialize
+// instead of losing an update. One connection per thread.
+#pragma once
+
+#include "util/Digest.h"
+#include "util/Result.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace berth::store {
+
+struct LayerRecord
+{
+    QString chainId;       // sha256:..., the key
+    Digest diffId;         // digest of the uncompressed tar
+    QString parent;        // parent chainID, empty for a base layer
+    Digest blobDigest;     // the blob in the content store (maybe compressed)
+    QString blobMediaType; // e.g. application/vnd.oci.image.layer.v1.tar(+gzip)
+    qint64 blobSize = 0;
+    qint64 tarSize = 0;    // uncompressed tar bytes
+    qint64 size = 0;       // sum of file sizes in this layer (docker's layer size)
+};
+
+struct ImageRecord
+{
+    QString id;            // sha256 of the config = config digest
+    Digest manifestDigest; // the manifest blob describing this image in oci/
+    QString manifestMediaType;
+    qint64 manifestSize = 0;
+    QDateTime created;     // from the config
+    QDateTime added;       // when it entered this store
+    qint64 size = 0;       // sum of its layers' size
+    QString parent;        // parent image id (images built/committed here), may be empty
+    QStringList chainIds;  // bottom first
+};
+
+class MetadataStore
+{
+public:
+    ~MetadataStore();
+    // Opens (creating/migrating) the database file.
+    static Result<std::unique_ptr<MetadataStore>> open(const QString &dbPath);
+    int schemaVersion() const;
+
+    // Layers
+    Status addLayer(const LayerRecord &layer); // no-op when the chainID exists
+    Result<std::optional<LayerRecord>> layer(const QString &chainId) const;
+    Result<QList<LayerRecord>> layers() const;
+    // Layers no image (and later no container) refers to.
+    Result<QStringList> unreferencedLayers() const;
+    Status removeLayer(const QString &chainId);
+
+    // Images. putImage inserts the image if new (its layers must exist) and
+    // points every reference in `tags` at it, in one transaction; returns the
+    // image ids that lost a tag to it (they may now be dangling).
+    Result<QStringList> putImage(const ImageRecord &image, const QStringList &tags = {});
+    Result<std::optional<ImageRecord>> image(const QString &id) const;
+    Result<QList<ImageRecord>> images() const;
+    // Ids starting with prefix (with or without "sha256:").
+    Result<QStringList> imageIdsWithPrefix(const QString &prefix) const;
+    Status removeImage(const QString &id); // its tags and digests go with it
+
+    // Tags: full normalized references ("docker.io/library/busybox:latest").
+    // setTag returns the image id the tag pointed at before (empty if none).
+    Result<QString> setTag(const QString &reference, const QString &imageId);
+    Status removeTag(const QString &reference);
+    Result<std::optional<QString>> imageForTag(const QString &reference) const;
+    Result<QStringList> tagsOf(const QString &imageId) const;
+    // All (reference, imageId) pairs, ordered by reference.
+    Result<QList<QPair<QString, QString>>> allTags() const;
+
+    // Repo digests: "docker.io/library/busybox@sha256:..." per image.
+    Status addRepoDigest(const QString &imageId, const QString &repoDigest);
+    Result<QStringList> repoDigestsOf(const QString &imageId) const;
+
+    // Containers (the Containers issue fills in the rest of the record); here
+    // only what image removal needs: which containers use an image.
+    Status addContainer(const QString &id, const QString &name, const QString &imageId);
+    Status removeContainer(const QString &id);
+    Result<QStringList> containersUsingImage(const QString &imageId) const;
+
+    // Runs fn inside one IMMEDIATE transaction; rolls back if it fails.
+    Status transaction(const std::function<Status()> &fn);
+
+private:
+    MetadataStore() = default;
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
+
+} // namespace berth::store
