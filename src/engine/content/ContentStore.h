@@ -18,6 +18,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace berth::content {
@@ -70,11 +71,19 @@ public:
     };
     Result<std::unique_ptr<Ingest>> beginIngest();
 
-    // index.json, read and replaced whole under a file lock.
+    // index.json, read and replaced whole under a file lock (<tmpDir>/index.json.lock).
+    // The file is replaced atomically, so index() never sees a torn file.
     Result<QList<IndexEntry>> index() const;
     Status setIndex(const QList<IndexEntry> &entries);
+    // Read, change and write index.json while holding the lock, so concurrent
+    // updates from other threads or processes are never lost.
+    Status updateIndex(const std::function<void(QList<IndexEntry> &entries)> &change);
 
 private:
+    QString indexPath() const;
+    QString indexLockPath() const;
+    Status writeIndexLocked(const QList<IndexEntry> &entries);
+
     QString m_ociDir;
     QString m_tmpDir;
 };
