@@ -1,10 +1,11 @@
 // The metadata database: SQLite through Qt SQL, WAL mode, foreign keys on,
-// schema in store/schema (numbered migrations applied at open).
+// schema as numbered migrations (PRAGMA user_version) applied at open.
 //
 // Records here say what exists; the bytes live in the content store (blobs) and
 // under layers/ (unpacked layers). Every write is one transaction (BEGIN
 // IMMEDIATE, busy timeout), so two berth processes on one store serialize
-// instead of losing an update. One connection per thread.
+// instead of losing an update. Each MetadataStore owns one connection; use an
+// object from one thread at a time (open another for concurrent threads).
 #pragma once
 
 #include "util/Digest.h"
@@ -12,6 +13,7 @@
 
 #include <QDateTime>
 #include <QList>
+#include <QPair>
 #include <QString>
 #include <QStringList>
 
@@ -29,8 +31,8 @@ struct LayerRecord
     Digest blobDigest;     // the blob in the content store (maybe compressed)
     QString blobMediaType; // e.g. application/vnd.oci.image.layer.v1.tar(+gzip)
     qint64 blobSize = 0;
-    qint64 tarSize = 0;    // uncompressed tar bytes
-    qint64 size = 0;       // sum of file sizes in this layer (docker's layer size)
+    qint64 tarSize = 0; // uncompressed tar bytes
+    qint64 size = 0;    // sum of file sizes in this layer (docker's layer size)
 };
 
 struct ImageRecord
@@ -39,11 +41,11 @@ struct ImageRecord
     Digest manifestDigest; // the manifest blob describing this image in oci/
     QString manifestMediaType;
     qint64 manifestSize = 0;
-    QDateTime created;     // from the config
-    QDateTime added;       // when it entered this store
-    qint64 size = 0;       // sum of its layers' size
-    QString parent;        // parent image id (images built/committed here), may be empty
-    QStringList chainIds;  // bottom first
+    QDateTime created;    // from the config
+    QDateTime added;      // when it entered this store
+    qint64 size = 0;      // sum of its layers' size
+    QString parent;       // parent image id (images built/committed here), may be empty
+    QStringList chainIds; // bottom first
 };
 
 class MetadataStore
@@ -60,6 +62,7 @@ public:
     Result<QList<LayerRecord>> layers() const;
     // Layers no image (and later no container) refers to.
     Result<QStringList> unreferencedLayers() const;
+    // Conflict while another layer names it as parent or an image uses it.
     Status removeLayer(const QString &chainId);
 
     // Images. putImage inserts the image if new (its layers must exist) and
@@ -84,6 +87,8 @@ public:
     // Repo digests: "docker.io/library/busybox@sha256:..." per image.
     Status addRepoDigest(const QString &imageId, const QString &repoDigest);
     Result<QStringList> repoDigestsOf(const QString &imageId) const;
+    // All (imageId, repoDigest) pairs, ordered by image id then digest.
+    Result<QList<QPair<QString, QString>>> allRepoDigests() const;
 
     // Containers (the Containers issue fills in the rest of the record); here
     // only what image removal needs: which containers use an image.
