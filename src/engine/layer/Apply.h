@@ -29,17 +29,27 @@ struct ApplyOptions
     WhiteoutFormat whiteouts = WhiteoutFormat::Overlay;
     // chown entries to the tar's uid/gid (needs root or a user namespace).
     bool preserveOwners = true;
+    // Character and block devices need CAP_MKNOD; by default an entry that
+    // cannot be created fails the apply. With this set such entries are left
+    // out instead (rootless stores, where /dev comes from the runtime anyway).
+    bool skipDeviceNodes = false;
+    // onBytes gets the bytes read from `in` so far (compressed, when it is),
+    // which is what the caller knows the total of.
     Progress progress;
 };
 
 struct ApplyResult
 {
-    Digest diffId;       // sha256 of the uncompressed tar stream
-    qint64 tarSize = 0;  // bytes of the uncompressed tar
+    Digest diffId;        // sha256 of the uncompressed tar stream
+    qint64 tarSize = 0;   // bytes of the uncompressed tar
     qint64 fileBytes = 0; // sum of regular file sizes (what `docker images` calls size)
 };
 
 // `in` may be compressed (detected); `root` must exist and be empty.
+// `in` is read, decompressed and hashed on a thread of its own, a few chunks
+// ahead of the unpacking, and never by two threads at once: it must not be
+// tied to one thread (as a QIODevice is). options.progress.onBytes is called
+// from that thread. Nothing is fsynced: the caller syncfs()es once.
 Result<ApplyResult> applyLayer(Reader &in, const QString &root, const ApplyOptions &options = {});
 
 } // namespace berth::layer

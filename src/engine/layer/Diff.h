@@ -1,9 +1,12 @@
 // Turning a directory back into a layer tar.
 //
-// Output tars are reproducible: entries sorted by path (parents before children),
+// Output tars are reproducible: entries depth first, each directory's names in
+// bytewise order (parents before children, a whiteout where its name would be),
 // headers normalized (PAX where needed for long names and xattrs, no atime/ctime,
-// empty uname/gname, uid/gid/mode/mtime as on disk), hard links within the layer
-// emitted as link entries, so the same tree always gives the same diffID.
+// empty uname/gname, uid/gid/mode as on disk, mtime in whole seconds as Docker
+// writes it), hard links within the layer emitted as link entries, so the same
+// tree always gives the same diffID. Whiteout markers carry fixed metadata
+// (mode 0, owner 0:0, mtime 0).
 #pragma once
 
 #include "util/Digest.h"

@@ -7,8 +7,11 @@
 //   driver->release(stateDir, target)          // unmount, remove upper
 //
 // `overlay` stacks the layer directories as overlayfs lowerdirs with
-// stateDir/upper and stateDir/work; `copy` applies each layer into
-// stateDir/rootfs (the fallback where overlayfs cannot be mounted).
+// stateDir/upper and stateDir/work mounted on target; `copy` copies the layers
+// bottom first into target, carrying out their whiteouts and opaque markers
+// (the fallback where overlayfs cannot be mounted). release() unmounts target
+// (detaching it when busy) and removes target, upper and work; the rest of
+// stateDir belongs to the caller.
 #pragma once
 
 #include "layer/Diff.h"
