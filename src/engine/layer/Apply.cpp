@@ -15,6 +15,7 @@
 #include <array>
 #include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -580,6 +581,8 @@ Status Unpacker::makeSymlink(Target &t)
     const char *target = archive_entry_symlink(t.e);
     if (::symlinkat(target ? target : "", t.parent, t.base.constData()) != 0)
         return entryError(t.label, Error::fromErrno(errno, tr("create symbolic link")));
+    // Docker counts a symlink's own size (its target's length) in a layer's size.
+    m_fileBytes += target ? qint64(std::strlen(target)) : 0;
     BERTH_TRY(setOwner(t));
     BERTH_TRY(setXattrs(t));
     return setTimes(t);

@@ -40,9 +40,11 @@ struct ApplyOptions
 
 struct ApplyResult
 {
-    Digest diffId;        // sha256 of the uncompressed tar stream
-    qint64 tarSize = 0;   // bytes of the uncompressed tar
-    qint64 fileBytes = 0; // sum of regular file sizes (what `docker images` calls size)
+    Digest diffId;      // sha256 of the uncompressed tar stream
+    qint64 tarSize = 0; // bytes of the uncompressed tar
+    // Regular file bytes (each hard-linked file once) plus symlink target lengths:
+    // what docker counts as a layer's size.
+    qint64 fileBytes = 0;
 };
 
 // `in` may be compressed (detected); `root` must exist and be empty.

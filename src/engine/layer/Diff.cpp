@@ -110,8 +110,11 @@ public:
             archive_entry_xattr_add_entry(e.get(), key.constData(), value.constData(),
                                           size_t(value.size()));
 
-        if (!regular)
+        if (!regular) {
+            if (S_ISLNK(st.st_mode))
+                m_fileBytes += st.st_size; // counted as Apply counts it
             return writeHeader(e.get(), label);
+        }
         UniqueFd fd(::openat(dirFd, name.constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
         if (!fd.valid())
             return Error::fromErrno(errno, tr("open file"), label);

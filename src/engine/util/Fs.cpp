@@ -65,8 +65,8 @@ Status writeFileAtomic(const QString &path, const QByteArray &data, int mode)
 {
     const QFileInfo info(path);
     const QString dir = info.absolutePath();
-    const QString tmp = dir + QStringLiteral("/.") + info.fileName() + QStringLiteral(".tmp-") +
-                        randomSuffix();
+    const QString tmp =
+        dir + QStringLiteral("/.") + info.fileName() + QStringLiteral(".tmp-") + randomSuffix();
     const int fd = ::open(native(tmp).constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0)
         return Error::fromErrno(errno, tr("create"), tmp);
@@ -87,7 +87,8 @@ Result<QByteArray> readFile(const QString &path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) {
-        const int err = f.error() == QFileDevice::OpenError && !QFile::exists(path) ? ENOENT : EACCES;
+        const int err =
+            f.error() == QFileDevice::OpenError && !QFile::exists(path) ? ENOENT : EACCES;
         return Error::fromErrno(err, tr("open"), path);
     }
     return f.readAll();
@@ -131,7 +132,8 @@ Status removeTree(const QString &path)
     }
     // Directories made read-only inside a layer would block unlinking their
     // children as non-root; root ignores modes, which is what the store runs as.
-    const int rc = ::nftw(native(path).constData(), removeEntry, 64, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+    const int rc =
+        ::nftw(native(path).constData(), removeEntry, 64, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
     if (rc != 0)
         return Error::fromErrno(rc > 0 ? rc : errno, tr("remove"), path);
     return {};

@@ -10,10 +10,10 @@ namespace berth::units {
 
 namespace {
 
-// go-units' CustomSize("%.4g%s", size, base, units): divide while the size reaches
-// the base and a larger unit exists, then print four significant digits (C's %g and
-// Go's %g agree for these values).
-QString customSize(double size, double base, const char *const *names, int count)
+// go-units' CustomSize("%.<precision>g%s", size, base, units): divide while the size
+// reaches the base and a larger unit exists, then print that many significant digits
+// (C's %g and Go's %g agree for these values).
+QString customSize(double size, double base, const char *const *names, int count, int precision = 4)
 {
     int i = 0;
     while (size >= base && i < count - 1) {
@@ -21,7 +21,7 @@ QString customSize(double size, double base, const char *const *names, int count
         ++i;
     }
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.4g%s", size, names[i]);
+    std::snprintf(buffer, sizeof buffer, "%.*g%s", precision, size, names[i]);
     return QString::fromLatin1(buffer);
 }
 
@@ -56,8 +56,13 @@ Result<qint64> parseSize(const QString &text, qint64 base)
 
 QString humanSize(qint64 bytes)
 {
+    return humanSizeWithPrecision(bytes, 4);
+}
+
+QString humanSizeWithPrecision(qint64 bytes, int precision)
+{
     static const char *const names[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
-    return customSize(double(bytes), 1000.0, names, int(std::size(names)));
+    return customSize(double(bytes), 1000.0, names, int(std::size(names)), precision);
 }
 
 QString bytesSize(double bytes)

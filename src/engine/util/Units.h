@@ -11,6 +11,9 @@ namespace berth::units {
 
 // Decimal units (1000), four significant digits: 1234567 -> "1.235MB" (HumanSize).
 QString humanSize(qint64 bytes);
+// The same with `precision` significant digits (HumanSizeWithPrecision); the docker
+// CLI's tables (images, history, system df) use 3: 1982361 -> "1.98MB".
+QString humanSizeWithPrecision(qint64 bytes, int precision);
 // Binary units (1024), four significant digits: 1048576 -> "1MiB" (BytesSize).
 QString bytesSize(double bytes);
 // "Less than a second", "About a minute", "3 hours", "2 weeks" (HumanDuration).

@@ -1,0 +1,29 @@
+#include "Command.h"
+
+namespace berth::cli {
+
+std::shared_ptr<Command> makeImagesCommand();
+std::shared_ptr<Command> makeImportCommand();
+std::shared_ptr<Command> makeLoadCommand();
+std::shared_ptr<Command> makeSaveCommand();
+std::shared_ptr<Command> makeTagCommand();
+std::shared_ptr<Command> makeRmiCommand();
+std::shared_ptr<Command> makeImagePruneCommand();
+std::shared_ptr<Command> makeHistoryCommand();
+std::shared_ptr<Command> makeInspectCommand();
+std::shared_ptr<Command> makeImageInspectCommand();
+std::shared_ptr<Command> makeInfoCommand();
+std::shared_ptr<Command> makeDfCommand();
+std::shared_ptr<Command> makeVersionCommand();
+std::shared_ptr<Command> makeEventsCommand();
+
+QList<std::shared_ptr<Command>> allCommands()
+{
+    return {makeImagesCommand(),       makeImportCommand(),  makeLoadCommand(),
+            makeSaveCommand(),         makeTagCommand(),     makeRmiCommand(),
+            makeImagePruneCommand(),   makeHistoryCommand(), makeInspectCommand(),
+            makeImageInspectCommand(), makeInfoCommand(),    makeDfCommand(),
+            makeVersionCommand(),      makeEventsCommand()};
+}
+
+} // namespace berth::cli

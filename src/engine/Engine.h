@@ -1,0 +1,175 @@
+// The engine facade: the one object the GUI and the CLI talk to.
+//
+// It owns a store root (ARCHITECTURE.md "On-disk layout"):
+//   berth.db  oci/  layers/<chainID hex>/diff  tmp/  locks/  events.jsonl
+// and joins the folders below it: content (blobs), image (configs, manifests),
+// layer (unpack, diff, snapshots), store (metadata, events).
+//
+// Every method is synchronous and safe to call from any thread; the GUI runs
+// the slow ones (import, load, save) on a worker thread through Job (Job.h),
+// the CLI calls them directly. Several processes may open one root at once:
+// writes to metadata and the OCI index happen under <root>/locks/store.lock,
+// long unpacks happen outside it in private temp directories.
+#pragma once
+
+#include "content/ContentStore.h"
+#include "image/Image.h"
+#include "layer/Snapshot.h"
+#include "store/Events.h"
+#include "store/MetadataStore.h"
+#include "util/FileLock.h"
+#include "util/Json.h"
+#include "util/Stream.h"
+
+#include <QDateTime>
+#include <QMap>
+#include <QStringList>
+
+#include <memory>
+
+namespace berth {
+
+struct ImageSummary
+{
+    QString id;
+    QStringList repoTags;    // familiar form: "busybox:latest", "localhost:5000/app:v1"
+    QStringList repoDigests; // familiar form: "busybox@sha256:..."
+    QDateTime created;
+    qint64 size = 0;
+    QString parent;
+    int containers = 0;
+    bool hasChildren = false;
+    QMap<QString, QString> labels; // only filled when asked for (reads configs)
+};
+
+struct RemovedItem
+{
+    enum Kind { Untagged, Deleted };
+    Kind kind;
+    QString what; // a familiar reference (Untagged) or an image/layer id (Deleted)
+};
+
+struct PruneReport
+{
+    QList<RemovedItem> items;
+    qint64 reclaimedBytes = 0;
+};
+
+struct LoadReport
+{
+    QStringList tags;        // familiar references that now name loaded images
+    QStringList untaggedIds; // images loaded without any name
+};
+
+struct HistoryRow
+{
+    QString id; // image id, or empty for docker's "<missing>"
+    QDateTime created;
+    QString createdBy;
+    qint64 size = 0;
+    QString comment;
+};
+
+struct SystemInfo
+{
+    QString root;
+    QString storageDriver;
+    QString backingFilesystem;
+    QString cgroupVersion; // "1" or "2"
+    QString cgroupDriver;  // "cgroupfs"
+    QString kernelVersion;
+    QString operatingSystem;
+    QString architecture;
+    int cpus = 0;
+    qint64 memoryBytes = 0;
+    int images = 0;
+    int containers = 0;
+    int layers = 0;
+};
+
+struct DiskUsage
+{
+    int images = 0;
+    int activeImages = 0;
+    qint64 imagesSize = 0; // shared layers counted once
+    qint64 reclaimableImages = 0;
+    int containers = 0;
+    int volumes = 0;
+};
+
+struct ImportOptions
+{
+    QStringList changes; // Dockerfile instructions, see image::applyChange
+    QString message;     // history comment; default "Imported from <source>"
+    QString source = QStringLiteral("-");
+    QString reference; // optional REPO[:TAG]
+    Progress progress;
+};
+
+class Engine
+{
+public:
+    ~Engine();
+    // /var/lib/berth as root, $XDG_DATA_HOME/berth (or ~/.local/share/berth) otherwise.
+    static QString defaultRoot();
+    // Opens (creating) the store at root.
+    static Result<std::unique_ptr<Engine>> open(const QString &root);
+
+    QString root() const { return m_root; }
+    QString storageDriver() const;
+    store::MetadataStore &metadata() { return *m_meta; }
+    content::ContentStore &content() { return *m_content; }
+    store::EventJournal &events() { return m_events; }
+    QString layerDir(const QString &chainId) const; // .../layers/<hex>/diff
+
+    // Names: a reference ("busybox", "docker.io/library/busybox:latest",
+    // "name@sha256:..."), a full ID or any unique ID prefix. Returns the image id.
+    Result<QString> resolveImage(const QString &name) const;
+    Result<image::ImageConfig> imageConfig(const QString &id) const;
+
+    Result<QList<ImageSummary>> images(bool withLabels = false) const;
+    Result<json::Value> inspectImage(const QString &id) const;
+    Result<QList<HistoryRow>> history(const QString &id) const;
+
+    // Reads a layer tar (plain, gzip, zstd, xz or bzip2) into a new image.
+    Result<QString> importImage(Reader &in, const ImportOptions &options);
+    // Reads a `docker save` archive (Docker 20.10 or 25+) or an OCI image-layout tar.
+    Result<LoadReport> load(Reader &in, const Progress &progress = {});
+    // Writes one archive holding the images (Docker 25 layout: OCI layout plus
+    // manifest.json, which Docker 20.10 and skopeo's docker-archive read too).
+    Status save(const QStringList &names, Writer &out, const Progress &progress = {});
+
+    Status tag(const QString &source, const QString &target);
+    Result<QList<RemovedItem>> removeImage(const QString &name, bool force);
+    // Removes dangling images (all unused ones with `all`).
+    Result<PruneReport> pruneImages(bool all);
+
+    Result<SystemInfo> info() const;
+    Result<DiskUsage> diskUsage() const;
+
+private:
+    Engine() = default;
+    struct StagedLayer;
+    Result<StagedLayer> stageLayer(Reader &in, const Progress &progress);
+    Status commitLayers(QList<StagedLayer *> stack, QStringList *chainIdsOut);
+    void discardStagedAll(const QList<StagedLayer *> &staged, bool dropBlobs);
+    Status rebuildIndexLocked();
+    Status collectGarbageLocked(QList<RemovedItem> *deleted, qint64 *reclaimed);
+    Result<QString> storeImageLocked(const image::ImageConfig &config,
+                                     const QList<image::Descriptor> &layerBlobs,
+                                     const QStringList &chainIds, const QByteArray &manifestRaw,
+                                     const QStringList &tags, const QString &parent);
+    Result<FileLock> lockStore() const;
+    Status recordEvent(const QString &action, const QString &id, const QString &name);
+
+    QString m_root;
+    std::unique_ptr<content::ContentStore> m_content;
+    std::unique_ptr<store::MetadataStore> m_meta;
+    store::EventJournal m_events{QString()};
+    QString m_driver;
+};
+
+// "busybox:latest" for docker.io/library/busybox:latest; digests likewise.
+QString familiarReference(const QString &fullReference);
+
+} // namespace berth
