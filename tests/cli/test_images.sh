@@ -31,7 +31,7 @@ run berth inspect myimg:v1
 assert_contains "$OUT" '        "Id": "'"$ID"'",' "inspect JSON is indented like docker's"
 assert_eq "$(sha256sum < "$ROOT/oci/blobs/sha256/${ID:7}" | cut -d' ' -f1)" "${ID:7}" "image id is the config digest"
 SIZE=$(berth inspect -f '{{.Size}}' myimg:v1)
-assert_eq "$(find "$T/rootfs" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')" "$SIZE" "Size is the layer's file bytes"
+assert_eq "$(find "$T/rootfs" \( -type f -o -type l \) -printf '%s\n' | awk '{s+=$1} END {print s}')" "$SIZE" "Size is file bytes plus symlink lengths, as docker counts"
 
 # Compressed inputs give the same layer (same diffID).
 run berth import "$T/rootfs.tar.gz" gz:1
@@ -119,4 +119,21 @@ assert_contains "$ERR" "does-not-exist.tar" "missing file is named"
 run berth images --bogus
 assert_eq 125 "$RC" "unknown flag exits 125"
 assert_contains "$ERR" "unknown flag: --bogus" "unknown flag message"
+# An ID prefix two images share is ambiguous (17 images: two must share a first digit).
+for i in $(seq 1 17); do berth import -c "LABEL n=$i" "$T/rootfs.tar" >/dev/null; done
+P=$(berth images -q | cut -c1 | sort | uniq -d | head -1)
+run berth inspect "$P"
+assert_eq 1 "$RC" "ambiguous prefix fails"
+assert_contains "$ERR" "multiple IDs found with provided prefix: $P" "ambiguous prefix message"
+berth image prune -a -f >/dev/null
+
+# No permission: another user cannot use root's store; the error names the path.
+if [[ $(id -u) -eq 0 ]] && command -v setpriv >/dev/null; then
+    chmod 0755 "$T"
+    BEFORE=$(store_state)
+    run setpriv --reuid 65534 --regid 65534 --clear-groups "$BERTH_BIN/berth" --root "$ROOT" images
+    assert_eq 1 "$RC" "a store without permission fails"
+    assert_match "$ERR" "^Error: .*$ROOT.*: [Pp]ermission denied$" "permission error names the store"
+    assert_eq "$BEFORE" "$(store_state)" "store unchanged"
+fi
 finish

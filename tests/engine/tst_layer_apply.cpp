@@ -5,6 +5,7 @@
 #include "layer/Compression.h"
 
 #include <QFile>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -536,6 +537,82 @@ private slots:
         QCOMPARE(
             result.error().message,
             QStringLiteral("unpack layer into %1: read blob: connection reset").arg(tmp.path()));
+    }
+
+    // Archives as GNU tar writes them: GNU long names and sparse files (--format=gnu),
+    // and file capabilities in PAX xattr records (security.capability).
+    void gnuTarLongNamesSparseFilesAndCapabilities()
+    {
+        if (::geteuid() != 0)
+            QSKIP("setting security.capability needs root");
+        QTemporaryDir src;
+        QTemporaryDir tmp;
+        const QString longDir = src.path() + QStringLiteral("/") + QString(120, QLatin1Char('d'));
+        QVERIFY(QDir().mkpath(longDir));
+        const QString longName = QString(150, QLatin1Char('n'));
+        {
+            QFile f(longDir + QLatin1Char('/') + longName);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("long");
+        }
+        {
+            QFile f(src.filePath(QStringLiteral("sparse")));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QVERIFY(f.resize(64 << 20));
+            QVERIFY(f.seek(32 << 20));
+            f.write("middle");
+        }
+        {
+            QFile f(src.filePath(QStringLiteral("ping")));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("#!/bin/sh\n");
+        }
+        // VFS_CAP_REVISION_2 with CAP_NET_RAW (bit 13) permitted and effective.
+        const QByteArray cap = QByteArray::fromHex("0100000200200000000000000000000000000000");
+        QCOMPARE(::setxattr(QFile::encodeName(src.filePath(QStringLiteral("ping"))).constData(),
+                            "security.capability", cap.constData(), size_t(cap.size()), 0),
+                 0);
+
+        const QString gnuTar = tmp.filePath(QStringLiteral("gnu.tar"));
+        QCOMPARE(QProcess::execute(QStringLiteral("tar"),
+                                   {QStringLiteral("--format=gnu"), QStringLiteral("--sparse"),
+                                    QStringLiteral("-C"), src.path(), QStringLiteral("-cf"),
+                                    gnuTar, QString(120, QLatin1Char('d')),
+                                    QStringLiteral("sparse")}),
+                 0);
+        const QString paxTar = tmp.filePath(QStringLiteral("pax.tar"));
+        QCOMPARE(QProcess::execute(QStringLiteral("tar"),
+                                   {QStringLiteral("--format=posix"), QStringLiteral("--xattrs"),
+                                    QStringLiteral("--xattrs-include=*"), QStringLiteral("-C"),
+                                    src.path(), QStringLiteral("-cf"), paxTar,
+                                    QStringLiteral("ping")}),
+                 0);
+
+        const QString root = tmp.filePath(QStringLiteral("root"));
+        QVERIFY(QDir().mkpath(root));
+        auto result = apply(readFile(gnuTar), root);
+        QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message));
+        QCOMPARE(readFile(root + QLatin1Char('/') + QString(120, QLatin1Char('d')) +
+                          QLatin1Char('/') + longName),
+                 QByteArray("long"));
+        const QString sparse = root + QStringLiteral("/sparse");
+        QCOMPARE(lstatOf(sparse).st_size, qint64(64 << 20));
+        QFile f(sparse);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.seek(32 << 20));
+        QCOMPARE(f.read(6), QByteArray("middle"));
+        QVERIFY(f.seek(1 << 20));
+        QCOMPARE(f.read(4), QByteArray(4, '\0'));
+        // Holes stay holes: far fewer than 64 MiB of blocks are allocated.
+        QVERIFY2(lstatOf(sparse).st_blocks * 512 < (1 << 20),
+                 qPrintable(QString::number(lstatOf(sparse).st_blocks)));
+
+        const QString capRoot = tmp.filePath(QStringLiteral("caproot"));
+        QVERIFY(QDir().mkpath(capRoot));
+        auto capResult = apply(readFile(paxTar), capRoot);
+        QVERIFY2(capResult.ok(),
+                 qPrintable(capResult.ok() ? QString() : capResult.error().message));
+        QCOMPARE(xattrOf(capRoot + QStringLiteral("/ping"), "security.capability"), cap);
     }
 
     void emptyStreamIsEmptyLayer()
