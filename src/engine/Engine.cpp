@@ -193,19 +193,18 @@ Result<QList<ImageSummary>> Engine::images(bool withLabels) const
 
 Status Engine::rebuildIndexLocked()
 {
+    // Two bulk queries, not one per tag: this runs after every tag, rmi and load.
     BERTH_TRY_ASSIGN(const auto tags, m_meta->allTags());
+    BERTH_TRY_ASSIGN(const auto records, m_meta->images());
+    QHash<QString, const store::ImageRecord *> byId;
+    for (const store::ImageRecord &r : records)
+        byId.insert(r.id, &r);
     QList<content::IndexEntry> entries;
-    QHash<QString, store::ImageRecord> cache;
     for (const auto &t : tags) {
-        if (!cache.contains(t.second)) {
-            BERTH_TRY_ASSIGN(const auto img, m_meta->image(t.second));
-            if (!img)
-                continue;
-            cache.insert(t.second, *img);
-        }
-        const store::ImageRecord &img = cache.value(t.second);
-        entries << content::IndexEntry{t.first, img.manifestDigest, img.manifestSize,
-                                       img.manifestMediaType};
+        const store::ImageRecord *img = byId.value(t.second);
+        if (img)
+            entries << content::IndexEntry{t.first, img->manifestDigest, img->manifestSize,
+                                           img->manifestMediaType};
     }
     return m_content->setIndex(entries);
 }

@@ -31,8 +31,9 @@ namespace berth {
 
 struct Engine::StagedLayer
 {
-    QString tmpDir; // holds diff/
-    Digest blobDigest;
+    QString tmpDir;      // holds diff/
+    Digest sourceDigest; // the bytes as they came (what a manifest in the archive names)
+    Digest blobDigest;   // the bytes as stored: the same, or gzip of a plain tar
     QString blobMediaType;
     qint64 blobSize = 0;
     Digest diffId;
@@ -42,6 +43,21 @@ struct Engine::StagedLayer
 };
 
 namespace {
+
+// Hashes what goes through it: the digest of a stream that is stored in another form.
+class HashingWriter : public Writer
+{
+public:
+    Status write(const char *data, qint64 size) override
+    {
+        m_hash.update(data, size);
+        return {};
+    }
+    Digest finish() { return m_hash.finish(); }
+
+private:
+    Sha256 m_hash;
+};
 
 // Replays bytes already read (to sniff the format) before the rest of a stream.
 class PrefixReader : public Reader
@@ -233,30 +249,51 @@ Result<Engine::StagedLayer> Engine::stageLayer(Reader &in, const Progress &progr
     opts.progress = progress;
     opts.preserveOwners = ::geteuid() == 0;
     Result<layer::ApplyResult> applied = Error{ErrorCode::Internal, QString()};
-    // OCI layers may be stored gzip or zstd compressed as they came; other
-    // compressions (xz, bzip2) are not OCI media types, so the blob becomes
-    // the plain tar.
-    if (comp == layer::Compression::Xz || comp == layer::Compression::Bzip2) {
-        auto plain = layer::decompressingReader(source, tr("layer"));
-        TeeReader tee(*plain, *ingest);
-        applied = layer::applyLayer(tee, diff, opts);
-        if (applied.ok())
-            BERTH_TRY(drain(tee));
-        staged.blobMediaType = QLatin1String(image::mediatype::OciLayer);
-    } else {
+    if (comp == layer::Compression::Gzip || comp == layer::Compression::Zstd) {
+        // OCI media types: the blob is kept as it came.
         TeeReader tee(source, *ingest);
         applied = layer::applyLayer(tee, diff, opts);
         if (applied.ok())
             BERTH_TRY(drain(tee));
-        staged.blobMediaType =
-            QLatin1String(comp == layer::Compression::Gzip   ? image::mediatype::OciLayerGzip
-                          : comp == layer::Compression::Zstd ? image::mediatype::OciLayerZstd
-                                                             : image::mediatype::OciLayer);
+        staged.blobMediaType = QLatin1String(comp == layer::Compression::Gzip
+                                                 ? image::mediatype::OciLayerGzip
+                                                 : image::mediatype::OciLayerZstd);
+    } else {
+        // A plain tar (what docker save writes) is stored gzip-compressed, and so is
+        // the tar inside xz or bzip2 (not OCI media types): the unpacked layer
+        // already holds the bytes once, and writing them a second time uncompressed
+        // doubles the disk traffic of a load (the disk is what bounds it) and the
+        // space the store takes. ISA-L level 1 keeps up with the unpacking.
+        layer::GzipWriter gzip(*ingest);
+        HashingWriter sourceHash;
+        std::unique_ptr<Reader> plain;
+        TeeReader hashed(source, sourceHash);
+        Reader *tarStream = &source;
+        if (comp != layer::Compression::None) {
+            plain = layer::decompressingReader(hashed, tr("layer"));
+            tarStream = plain.get();
+        }
+        TeeReader tee(*tarStream, gzip);
+        applied = layer::applyLayer(tee, diff, opts);
+        if (applied.ok())
+            BERTH_TRY(drain(tee));
+        if (applied.ok())
+            BERTH_TRY(gzip.finish());
+        if (comp != layer::Compression::None) {
+            if (applied.ok())
+                BERTH_TRY(drain(hashed));
+            staged.sourceDigest = sourceHash.finish();
+        }
+        staged.blobMediaType = QLatin1String(image::mediatype::OciLayerGzip);
     }
     if (!applied.ok())
         return applied.error();
     staged.blobSize = ingest->bytesWritten();
     BERTH_TRY_ASSIGN(staged.blobDigest, ingest->commit());
+    if (comp == layer::Compression::Gzip || comp == layer::Compression::Zstd)
+        staged.sourceDigest = staged.blobDigest;
+    else if (comp == layer::Compression::None)
+        staged.sourceDigest = applied->diffId;
     staged.diffId = applied->diffId;
     staged.tarSize = applied->tarSize;
     staged.fileBytes = applied->fileBytes;
@@ -620,10 +657,10 @@ Result<LoadReport> Engine::load(Reader &in, const Progress &progress)
                 if (!le || le->layer < 0)
                     return Error{ErrorCode::Corrupt,
                                  tr("load: layer %1 is missing from the archive").arg(d.digest)};
-                if (staged[le->layer]->blobDigest != d.digest)
+                if (staged[le->layer]->sourceDigest != d.digest)
                     return Error{ErrorCode::Corrupt,
                                  tr("load: layer %1 does not match its digest (got %2)")
-                                     .arg(d.digest, staged[le->layer]->blobDigest)};
+                                     .arg(d.digest, staged[le->layer]->sourceDigest)};
                 p.layers << le->layer;
             }
             p.tags = names;
@@ -689,15 +726,19 @@ Result<LoadReport> Engine::load(Reader &in, const Progress &progress)
     for (qsizetype i = 0; i < plans.size(); ++i) {
         QList<StagedLayer *> stack;
         QList<image::Descriptor> blobs;
+        // The archive's own manifest is kept only when it names the blobs as stored.
+        QByteArray manifest = plans[i].manifest;
         for (int li : plans[i].layers) {
             stack << staged[li].get();
+            if (staged[li]->blobDigest != staged[li]->sourceDigest)
+                manifest.clear();
             blobs << image::Descriptor{staged[li]->blobMediaType, staged[li]->blobDigest,
                                        staged[li]->blobSize};
         }
         QStringList chains;
         BERTH_TRY(commitLayers(stack, &chains));
         BERTH_TRY_ASSIGN(const QString id, storeImageLocked(configs[i], blobs, chains,
-                                                            plans[i].manifest, fullTags[i], {}));
+                                                            manifest, fullTags[i], {}));
         for (const QString &t : fullTags[i]) {
             report.tags << familiarReference(t);
             loaded.append({id, familiarReference(t)});
