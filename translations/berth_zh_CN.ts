@@ -4,1157 +4,1155 @@
         <name>MainWindow</name>
         <message>
             <source>Berth</source>
-            <translation type="unfinished" />
+            <translation>Berth</translation>
         </message>
         <message>
             <source>F5</source>
-            <translation type="unfinished" />
+            <translation>F5</translation>
         </message>
         <message>
             <source>Filter by repository or tag</source>
-            <translation type="unfinished" />
+            <translation>按仓库或标签筛选</translation>
         </message>
         <message>
             <source>Images</source>
-            <translation type="unfinished" />
+            <translation>镜像</translation>
         </message>
         <message>
             <source>Main toolbar</source>
-            <translation type="unfinished" />
+            <translation>主工具栏</translation>
         </message>
         <message>
             <source>No images yet. Load one with "berth load -i FILE" or import a root file system with "berth import".</source>
-            <translation type="unfinished" />
+            <translation>还没有镜像。请使用 "berth load -i FILE" 加载镜像，或使用 "berth import" 导入根文件系统。</translation>
         </message>
         <message>
             <source>Read the image list from the store again</source>
-            <translation type="unfinished" />
+            <translation>从存储中重新读取镜像列表</translation>
         </message>
         <message>
             <source>Refresh</source>
-            <translation type="unfinished" />
+            <translation>刷新</translation>
         </message>
     </context>
     <context>
         <name>berth</name>
         <message>
             <source>%1 %2: not a valid sha256 digest</source>
-            <translation type="unfinished" />
+            <translation>%1 %2: 不是有效的 sha256 摘要</translation>
         </message>
         <message>
             <source>%1 days</source>
-            <translation type="unfinished" />
+            <translation>%1 天</translation>
         </message>
         <message>
             <source>%1 hours</source>
-            <translation type="unfinished" />
+            <translation>%1 小时</translation>
         </message>
         <message>
             <source>%1 in database %2: %3</source>
-            <translation type="unfinished" />
+            <translation>%1（数据库 %2）: %3</translation>
         </message>
         <message>
             <source>%1 is not a valid change command</source>
-            <translation type="unfinished" />
+            <translation>%1 不是有效的变更命令</translation>
         </message>
         <message>
             <source>%1 minutes</source>
-            <translation type="unfinished" />
+            <translation>%1 分钟</translation>
         </message>
         <message>
             <source>%1 months</source>
-            <translation type="unfinished" />
+            <translation>%1 个月</translation>
         </message>
         <message>
             <source>%1 must have two arguments</source>
-            <translation type="unfinished" />
+            <translation>%1 必须有两个参数</translation>
         </message>
         <message>
             <source>%1 names can not be blank: "%2"</source>
-            <translation type="unfinished" />
+            <translation>%1 名称不能为空: "%2"</translation>
         </message>
         <message>
             <source>%1 requires at least one argument</source>
-            <translation type="unfinished" />
+            <translation>%1 至少需要一个参数</translation>
         </message>
         <message>
             <source>%1 requires exactly one argument</source>
-            <translation type="unfinished" />
+            <translation>%1 需要恰好一个参数</translation>
         </message>
         <message>
             <source>%1 seconds</source>
-            <translation type="unfinished" />
+            <translation>%1 秒</translation>
         </message>
         <message>
             <source>%1 weeks</source>
-            <translation type="unfinished" />
+            <translation>%1 周</translation>
         </message>
         <message>
             <source>%1 years</source>
-            <translation type="unfinished" />
+            <translation>%1 年</translation>
         </message>
         <message>
             <source>%1: image %2 uses it</source>
-            <translation type="unfinished" />
+            <translation>%1: 镜像 %2 正在使用它</translation>
         </message>
         <message>
             <source>%1: it is the parent of layer %2</source>
-            <translation type="unfinished" />
+            <translation>%1: 它是层 %2 的父层</translation>
         </message>
         <message>
             <source>%1: layer %2 is not in the store</source>
-            <translation type="unfinished" />
+            <translation>%1: 层 %2 不在存储中</translation>
         </message>
         <message>
             <source>%1: no such container</source>
-            <translation type="unfinished" />
+            <translation>%1: 没有这个容器</translation>
         </message>
         <message>
             <source>%1: no such image</source>
-            <translation type="unfinished" />
+            <translation>%1: 没有这个镜像</translation>
         </message>
         <message>
             <source>%1: no such image %2</source>
-            <translation type="unfinished" />
+            <translation>%1: 没有镜像 %2</translation>
         </message>
         <message>
             <source>%1: no such layer</source>
-            <translation type="unfinished" />
+            <translation>%1: 没有这个层</translation>
         </message>
         <message>
             <source>%1: no such tag</source>
-            <translation type="unfinished" />
+            <translation>%1: 没有这个标签</translation>
         </message>
         <message>
             <source>%1: not a sha256 digest</source>
-            <translation type="unfinished" />
+            <translation>%1: 不是 sha256 摘要</translation>
         </message>
         <message>
             <source>%1: parent layer %2 is not in the store</source>
-            <translation type="unfinished" />
+            <translation>%1: 父层 %2 不在存储中</translation>
         </message>
         <message>
             <source>%1: the name "%2" is already in use by container %3</source>
-            <translation type="unfinished" />
+            <translation>%1: 名称 "%2" 已被容器 %3 使用</translation>
         </message>
         <message>
             <source>1 second</source>
-            <translation type="unfinished" />
+            <translation>1 秒</translation>
         </message>
         <message>
             <source>About a minute</source>
-            <translation type="unfinished" />
+            <translation>大约 1 分钟</translation>
         </message>
         <message>
             <source>About an hour</source>
-            <translation type="unfinished" />
+            <translation>大约 1 小时</translation>
         </message>
         <message>
             <source>Less than a second</source>
-            <translation type="unfinished" />
+            <translation>不到 1 秒</translation>
         </message>
         <message>
             <source>No such image: %1</source>
-            <translation type="unfinished" />
+            <translation>没有这个镜像: %1</translation>
         </message>
         <message>
             <source>absolute path not allowed in a layer</source>
-            <translation type="unfinished" />
+            <translation>层中不允许使用绝对路径</translation>
         </message>
         <message>
             <source>add container %1</source>
-            <translation type="unfinished" />
+            <translation>添加容器 %1</translation>
         </message>
         <message>
             <source>add image %1</source>
-            <translation type="unfinished" />
+            <translation>添加镜像 %1</translation>
         </message>
         <message>
             <source>add layer %1</source>
-            <translation type="unfinished" />
+            <translation>添加层 %1</translation>
         </message>
         <message>
             <source>add repo digest %1 to image %2</source>
-            <translation type="unfinished" />
+            <translation>为镜像 %2 添加仓库摘要 %1</translation>
         </message>
         <message>
             <source>after array element</source>
-            <translation type="unfinished" />
+            <translation>在数组元素之后</translation>
         </message>
         <message>
             <source>after decimal point in numeric literal</source>
-            <translation type="unfinished" />
+            <translation>在数字字面量的小数点之后</translation>
         </message>
         <message>
             <source>after object key</source>
-            <translation type="unfinished" />
+            <translation>在对象键之后</translation>
         </message>
         <message>
             <source>after object key:value pair</source>
-            <translation type="unfinished" />
+            <translation>在对象键值对之后</translation>
         </message>
         <message>
             <source>after top-level value</source>
-            <translation type="unfinished" />
+            <translation>在顶层值之后</translation>
         </message>
         <message>
             <source>bad number syntax: "%1"</source>
-            <translation type="unfinished" />
+            <translation>数字语法错误: "%1"</translation>
         </message>
         <message>
             <source>can't evaluate field %1 in type %2</source>
-            <translation type="unfinished" />
+            <translation>无法在类型 %2 中求值字段 %1</translation>
         </message>
         <message>
             <source>can't give argument to non-function %1</source>
-            <translation type="unfinished" />
+            <translation>不能向非函数 %1 传递参数</translation>
         </message>
         <message>
             <source>can't index item of type %1</source>
-            <translation type="unfinished" />
+            <translation>无法索引类型为 %1 的项</translation>
         </message>
         <message>
             <source>cancelled</source>
-            <translation type="unfinished" />
+            <translation>已取消</translation>
         </message>
         <message>
             <source>cannot initialize the decoder</source>
-            <translation type="unfinished" />
+            <translation>无法初始化解码器</translation>
         </message>
         <message>
             <source>change mode</source>
-            <translation type="unfinished" />
+            <translation>修改权限</translation>
         </message>
         <message>
             <source>change mode of</source>
-            <translation type="unfinished" />
+            <translation>修改权限</translation>
         </message>
         <message>
             <source>change owner</source>
-            <translation type="unfinished" />
+            <translation>修改所有者</translation>
         </message>
         <message>
             <source>change owner of</source>
-            <translation type="unfinished" />
+            <translation>修改所有者</translation>
         </message>
         <message>
             <source>checksum mismatch</source>
-            <translation type="unfinished" />
+            <translation>校验和不匹配</translation>
         </message>
         <message>
             <source>chmod ingest file</source>
-            <translation type="unfinished" />
+            <translation>chmod 接收文件</translation>
         </message>
         <message>
             <source>comment ends before closing delimiter</source>
-            <translation type="unfinished" />
+            <translation>注释在结束定界符之前结束</translation>
         </message>
         <message>
             <source>commit blob</source>
-            <translation type="unfinished" />
+            <translation>提交 blob</translation>
         </message>
         <message>
             <source>commit blob %1: digest mismatch, expected %1, actual %2</source>
-            <translation type="unfinished" />
+            <translation>提交 blob %1: 摘要不匹配，应为 %1，实际为 %2</translation>
         </message>
         <message>
             <source>commit blob %1: rename to</source>
-            <translation type="unfinished" />
+            <translation>提交 blob %1: 重命名为</translation>
         </message>
         <message>
             <source>commit blob %1: size mismatch, expected %2 bytes, got %3 (digest %4)</source>
-            <translation type="unfinished" />
+            <translation>提交 blob %1: 大小不匹配，应为 %2 字节，实际为 %3（摘要 %4）</translation>
         </message>
         <message>
             <source>commit ingest %1: already committed or aborted</source>
-            <translation type="unfinished" />
+            <translation>提交接收任务 %1: 已提交或已中止</translation>
         </message>
         <message>
             <source>configure database %1: cannot switch to WAL journal mode (got "%2")</source>
-            <translation type="unfinished" />
+            <translation>配置数据库 %1: 无法切换到 WAL 日志模式（实际为 "%2"）</translation>
         </message>
         <message>
             <source>configure the connection</source>
-            <translation type="unfinished" />
+            <translation>配置连接</translation>
         </message>
         <message>
             <source>conflict: unable to delete %1 (cannot be forced) - image has dependent child images</source>
-            <translation type="unfinished" />
+            <translation>冲突: 无法删除 %1（不能强制删除）- 镜像有依赖它的子镜像</translation>
         </message>
         <message>
             <source>conflict: unable to delete %1 (must be forced) - image is being used by stopped container %2</source>
-            <translation type="unfinished" />
+            <translation>冲突: 无法删除 %1（必须强制删除）- 镜像正被已停止的容器 %2 使用</translation>
         </message>
         <message>
             <source>conflict: unable to delete %1 (must be forced) - image is referenced in multiple repositories</source>
-            <translation type="unfinished" />
+            <translation>冲突: 无法删除 %1（必须强制删除）- 镜像被多个仓库引用</translation>
         </message>
         <message>
             <source>conflict: unable to remove repository reference "%1" (must force) - container %2 is using its referenced image %3</source>
-            <translation type="unfinished" />
+            <translation>冲突: 无法移除仓库引用 "%1"（必须强制移除）- 容器 %2 正在使用其引用的镜像 %3</translation>
         </message>
         <message>
             <source>copy file</source>
-            <translation type="unfinished" />
+            <translation>复制文件</translation>
         </message>
         <message>
             <source>copy layer %1 into %2</source>
-            <translation type="unfinished" />
+            <translation>将层 %1 复制到 %2</translation>
         </message>
         <message>
             <source>create</source>
-            <translation type="unfinished" />
+            <translation>创建</translation>
         </message>
         <message>
             <source>create device node</source>
-            <translation type="unfinished" />
+            <translation>创建设备节点</translation>
         </message>
         <message>
             <source>create directory</source>
-            <translation type="unfinished" />
+            <translation>创建目录</translation>
         </message>
         <message>
             <source>create fifo</source>
-            <translation type="unfinished" />
+            <translation>创建 fifo</translation>
         </message>
         <message>
             <source>create file</source>
-            <translation type="unfinished" />
+            <translation>创建文件</translation>
         </message>
         <message>
             <source>create hard link</source>
-            <translation type="unfinished" />
+            <translation>创建硬链接</translation>
         </message>
         <message>
             <source>create hard link to</source>
-            <translation type="unfinished" />
+            <translation>创建硬链接，目标为</translation>
         </message>
         <message>
             <source>create ingest file in</source>
-            <translation type="unfinished" />
+            <translation>创建接收文件，所在目录</translation>
         </message>
         <message>
             <source>create node</source>
-            <translation type="unfinished" />
+            <translation>创建节点</translation>
         </message>
         <message>
             <source>create symbolic link</source>
-            <translation type="unfinished" />
+            <translation>创建符号链接</translation>
         </message>
         <message>
             <source>create whiteout device</source>
-            <translation type="unfinished" />
+            <translation>创建 whiteout 设备</translation>
         </message>
         <message>
             <source>decoder error %1</source>
-            <translation type="unfinished" />
+            <translation>解码器错误 %1</translation>
         </message>
         <message>
             <source>decompress %1 stream</source>
-            <translation type="unfinished" />
+            <translation>解压 %1 流</translation>
         </message>
         <message>
             <source>decompress %1 stream %2</source>
-            <translation type="unfinished" />
+            <translation>解压 %1 流 %2</translation>
         </message>
         <message>
             <source>empty name</source>
-            <translation type="unfinished" />
+            <translation>名称为空</translation>
         </message>
         <message>
             <source>end of archive</source>
-            <translation type="unfinished" />
+            <translation>归档已结束</translation>
         </message>
         <message>
             <source>entry "%1"</source>
-            <translation type="unfinished" />
+            <translation>条目 "%1"</translation>
         </message>
         <message>
             <source>entry "%1": %2</source>
-            <translation type="unfinished" />
+            <translation>条目 "%1": %2</translation>
         </message>
         <message>
             <source>error calling %1: %2</source>
-            <translation type="unfinished" />
+            <translation>调用 %1 出错: %2</translation>
         </message>
         <message>
             <source>executing "" at &lt;%1&gt;: %2</source>
-            <translation type="unfinished" />
+            <translation>在 &lt;%1&gt; 处执行 "": %2</translation>
         </message>
         <message>
             <source>expected {{end}} after {{else}} of {{%1}}</source>
-            <translation type="unfinished" />
+            <translation>{{%1}} 的 {{else}} 之后应为 {{end}}</translation>
         </message>
         <message>
             <source>extend sparse file</source>
-            <translation type="unfinished" />
+            <translation>扩展稀疏文件</translation>
         </message>
         <message>
             <source>find hard link target</source>
-            <translation type="unfinished" />
+            <translation>查找硬链接目标</translation>
         </message>
         <message>
             <source>find images with ID prefix %1</source>
-            <translation type="unfinished" />
+            <translation>查找 ID 前缀为 %1 的镜像</translation>
         </message>
         <message>
             <source>fsync</source>
-            <translation type="unfinished" />
+            <translation>fsync</translation>
         </message>
         <message>
             <source>function "%1" not defined</source>
-            <translation type="unfinished" />
+            <translation>函数 "%1" 未定义</translation>
         </message>
         <message>
             <source>gzip compress: deflate failed</source>
-            <translation type="unfinished" />
+            <translation>gzip 压缩: deflate 失败</translation>
         </message>
         <message>
             <source>gzip compress: write after finish</source>
-            <translation type="unfinished" />
+            <translation>gzip 压缩: 在结束后写入</translation>
         </message>
         <message>
             <source>hard link target "%1" escapes the layer root</source>
-            <translation type="unfinished" />
+            <translation>硬链接目标 "%1" 超出了层的根目录</translation>
         </message>
         <message>
             <source>hard link target "%1" goes through a symbolic link</source>
-            <translation type="unfinished" />
+            <translation>硬链接目标 "%1" 经过了符号链接</translation>
         </message>
         <message>
             <source>hard link target "%1" is an absolute path</source>
-            <translation type="unfinished" />
+            <translation>硬链接目标 "%1" 是绝对路径</translation>
         </message>
         <message>
             <source>image %1</source>
-            <translation type="unfinished" />
+            <translation>镜像 %1</translation>
         </message>
         <message>
             <source>image config has no rootfs of type "layers"</source>
-            <translation type="unfinished" />
+            <translation>镜像配置中没有类型为 "layers" 的 rootfs</translation>
         </message>
         <message>
             <source>import</source>
-            <translation type="unfinished" />
+            <translation>导入</translation>
         </message>
         <message>
             <source>in \u hexadecimal character escape</source>
-            <translation type="unfinished" />
+            <translation>在 \u 十六进制字符转义中</translation>
         </message>
         <message>
             <source>in exponent of numeric literal</source>
-            <translation type="unfinished" />
+            <translation>在数字字面量的指数中</translation>
         </message>
         <message>
             <source>in literal %1</source>
-            <translation type="unfinished" />
+            <translation>在字面量 %1 中</translation>
         </message>
         <message>
             <source>in string escape code</source>
-            <translation type="unfinished" />
+            <translation>在字符串转义码中</translation>
         </message>
         <message>
             <source>in string literal</source>
-            <translation type="unfinished" />
+            <translation>在字符串字面量中</translation>
         </message>
         <message>
             <source>incompatible types for comparison</source>
-            <translation type="unfinished" />
+            <translation>比较的类型不兼容</translation>
         </message>
         <message>
             <source>index of untyped nil</source>
-            <translation type="unfinished" />
+            <translation>对无类型的 nil 进行索引</translation>
         </message>
         <message>
             <source>index out of range: %1</source>
-            <translation type="unfinished" />
+            <translation>索引超出范围: %1</translation>
         </message>
         <message>
             <source>inspect</source>
-            <translation type="unfinished" />
+            <translation>检查</translation>
         </message>
         <message>
             <source>inspect existing entry</source>
-            <translation type="unfinished" />
+            <translation>检查已有条目</translation>
         </message>
         <message>
             <source>invalid character '%1' %2</source>
-            <translation type="unfinished" />
+            <translation>%2出现无效字符 '%1'</translation>
         </message>
         <message>
             <source>invalid checksum digest length or characters in %1</source>
-            <translation type="unfinished" />
+            <translation>%1 中的校验和摘要长度或字符无效</translation>
         </message>
         <message>
             <source>invalid compressed data</source>
-            <translation type="unfinished" />
+            <translation>无效的压缩数据</translation>
         </message>
         <message>
             <source>invalid deflate data</source>
-            <translation type="unfinished" />
+            <translation>无效的 deflate 数据</translation>
         </message>
         <message>
             <source>invalid diff_id "%1" in image config</source>
-            <translation type="unfinished" />
+            <translation>镜像配置中的 diff_id "%1" 无效</translation>
         </message>
         <message>
             <source>invalid gzip header</source>
-            <translation type="unfinished" />
+            <translation>无效的 gzip 头</translation>
         </message>
         <message>
             <source>invalid image config JSON: %1</source>
-            <translation type="unfinished" />
+            <translation>无效的镜像配置 JSON: %1</translation>
         </message>
         <message>
             <source>invalid manifest JSON: %1</source>
-            <translation type="unfinished" />
+            <translation>无效的清单 JSON: %1</translation>
         </message>
         <message>
             <source>invalid port "%1" in EXPOSE</source>
-            <translation type="unfinished" />
+            <translation>EXPOSE 中的端口 "%1" 无效</translation>
         </message>
         <message>
             <source>invalid reference format</source>
-            <translation type="unfinished" />
+            <translation>无效的引用格式</translation>
         </message>
         <message>
             <source>invalid reference format: %1</source>
-            <translation type="unfinished" />
+            <translation>无效的引用格式: %1</translation>
         </message>
         <message>
             <source>invalid repository name (%1), cannot specify 64-byte hexadecimal strings</source>
-            <translation type="unfinished" />
+            <translation>无效的仓库名称（%1），不能使用 64 字节的十六进制字符串</translation>
         </message>
         <message>
             <source>invalid syntax in quoted string</source>
-            <translation type="unfinished" />
+            <translation>引号字符串中的语法无效</translation>
         </message>
         <message>
             <source>invalid type for comparison</source>
-            <translation type="unfinished" />
+            <translation>无效的比较类型</translation>
         </message>
         <message>
             <source>invalid whiteout name</source>
-            <translation type="unfinished" />
+            <translation>无效的 whiteout 名称</translation>
         </message>
         <message>
             <source>layer</source>
-            <translation type="unfinished" />
+            <translation>层</translation>
         </message>
         <message>
             <source>layer blob %1 was removed by another berth process; try again</source>
-            <translation type="unfinished" />
+            <translation>层 blob %1 已被另一个 berth 进程删除；请重试</translation>
         </message>
         <message>
             <source>len of type %1</source>
-            <translation type="unfinished" />
+            <translation>对类型 %1 求 len</translation>
         </message>
         <message>
             <source>list containers of image %1</source>
-            <translation type="unfinished" />
+            <translation>列出镜像 %1 的容器</translation>
         </message>
         <message>
             <source>list extended attributes of</source>
-            <translation type="unfinished" />
+            <translation>列出扩展属性</translation>
         </message>
         <message>
             <source>list images</source>
-            <translation type="unfinished" />
+            <translation>列出镜像</translation>
         </message>
         <message>
             <source>list layers</source>
-            <translation type="unfinished" />
+            <translation>列出层</translation>
         </message>
         <message>
             <source>list repo digests</source>
-            <translation type="unfinished" />
+            <translation>列出仓库摘要</translation>
         </message>
         <message>
             <source>list repo digests of image %1</source>
-            <translation type="unfinished" />
+            <translation>列出镜像 %1 的仓库摘要</translation>
         </message>
         <message>
             <source>list tags</source>
-            <translation type="unfinished" />
+            <translation>列出标签</translation>
         </message>
         <message>
             <source>list tags of image %1</source>
-            <translation type="unfinished" />
+            <translation>列出镜像 %1 的标签</translation>
         </message>
         <message>
             <source>list unreferenced layers</source>
-            <translation type="unfinished" />
+            <translation>列出未被引用的层</translation>
         </message>
         <message>
             <source>load</source>
-            <translation type="unfinished" />
+            <translation>加载</translation>
         </message>
         <message>
             <source>load layer %1</source>
-            <translation type="unfinished" />
+            <translation>加载层 %1</translation>
         </message>
         <message>
             <source>load: blob %1 does not match its digest</source>
-            <translation type="unfinished" />
+            <translation>加载: blob %1 与其摘要不匹配</translation>
         </message>
         <message>
             <source>load: blob %1 named in index.json is missing from the archive</source>
-            <translation type="unfinished" />
+            <translation>加载: 归档中缺少 index.json 中指定的 blob %1</translation>
         </message>
         <message>
             <source>load: config %1 is missing from the archive</source>
-            <translation type="unfinished" />
+            <translation>加载: 归档中缺少配置 %1</translation>
         </message>
         <message>
             <source>load: config %1 named in manifest.json is missing from the archive</source>
-            <translation type="unfinished" />
+            <translation>加载: 归档中缺少 manifest.json 中指定的配置 %1</translation>
         </message>
         <message>
             <source>load: corrupt or truncated archive: %1</source>
-            <translation type="unfinished" />
+            <translation>加载: 归档已损坏或被截断: %1</translation>
         </message>
         <message>
             <source>load: image %1 lists %2 layers in its config but %3 in its manifest</source>
-            <translation type="unfinished" />
+            <translation>加载: 镜像 %1 的配置中列出了 %2 个层，但清单中列出了 %3 个</translation>
         </message>
         <message>
             <source>load: invalid image name "%1" in the archive</source>
-            <translation type="unfinished" />
+            <translation>加载: 归档中的镜像名称 "%1" 无效</translation>
         </message>
         <message>
             <source>load: layer %1 does not match its digest (got %2)</source>
-            <translation type="unfinished" />
+            <translation>加载: 层 %1 与其摘要不匹配（实际为 %2）</translation>
         </message>
         <message>
             <source>load: layer %1 is missing from the archive</source>
-            <translation type="unfinished" />
+            <translation>加载: 归档中缺少层 %1</translation>
         </message>
         <message>
             <source>load: layer %1 named in manifest.json is missing from the archive</source>
-            <translation type="unfinished" />
+            <translation>加载: 归档中缺少 manifest.json 中指定的层 %1</translation>
         </message>
         <message>
             <source>load: layer %1 of image %2 has diffID %3, but the config expects %4</source>
-            <translation type="unfinished" />
+            <translation>加载: 镜像 %2 的层 %1 的 diffID 为 %3，但配置中应为 %4</translation>
         </message>
         <message>
             <source>load: manifest %1</source>
-            <translation type="unfinished" />
+            <translation>加载: 清单 %1</translation>
         </message>
         <message>
             <source>load: manifest.json is not valid: %1</source>
-            <translation type="unfinished" />
+            <translation>加载: manifest.json 无效: %1</translation>
         </message>
         <message>
             <source>load: the archive has neither manifest.json nor index.json; is it made by "docker save" or an OCI image layout?</source>
-            <translation type="unfinished" />
+            <translation>加载: 归档中既没有 manifest.json 也没有 index.json；它是由 "docker save" 生成的，还是 OCI 镜像布局？</translation>
         </message>
         <message>
             <source>load: the input is not a tar archive: %1</source>
-            <translation type="unfinished" />
+            <translation>加载: 输入不是 tar 归档: %1</translation>
         </message>
         <message>
             <source>lock</source>
-            <translation type="unfinished" />
+            <translation>加锁</translation>
         </message>
         <message>
             <source>look up tag %1</source>
-            <translation type="unfinished" />
+            <translation>查找标签 %1</translation>
         </message>
         <message>
             <source>looking for beginning of object key string</source>
-            <translation type="unfinished" />
+            <translation>查找对象键字符串的开头时</translation>
         </message>
         <message>
             <source>looking for beginning of value</source>
-            <translation type="unfinished" />
+            <translation>查找值的开头时</translation>
         </message>
         <message>
             <source>manifest</source>
-            <translation type="unfinished" />
+            <translation>清单</translation>
         </message>
         <message>
             <source>manifest has no valid config digest</source>
-            <translation type="unfinished" />
+            <translation>清单中没有有效的配置摘要</translation>
         </message>
         <message>
             <source>manifest lists an invalid layer digest "%1"</source>
-            <translation type="unfinished" />
+            <translation>清单中列出了无效的层摘要 "%1"</translation>
         </message>
         <message>
             <source>manifest schema version %1 is not supported (only schema 2)</source>
-            <translation type="unfinished" />
+            <translation>不支持清单 schema 版本 %1（仅支持 schema 2）</translation>
         </message>
         <message>
             <source>migrate schema to version %1</source>
-            <translation type="unfinished" />
+            <translation>将 schema 迁移到版本 %1</translation>
         </message>
         <message>
             <source>missing argument for comparison</source>
-            <translation type="unfinished" />
+            <translation>缺少比较参数</translation>
         </message>
         <message>
             <source>missing value for command</source>
-            <translation type="unfinished" />
+            <translation>命令缺少值</translation>
         </message>
         <message>
             <source>mount overlay on</source>
-            <translation type="unfinished" />
+            <translation>挂载 overlay 到</translation>
         </message>
         <message>
             <source>mount overlay on %1: set %2 %3</source>
-            <translation type="unfinished" />
+            <translation>挂载 overlay 到 %1: 设置 %2 %3</translation>
         </message>
         <message>
             <source>mount overlay: layer path %1 contains ':', ',' or '\'</source>
-            <translation type="unfinished" />
+            <translation>挂载 overlay: 层路径 %1 包含 ':'、',' 或 '\'</translation>
         </message>
         <message>
             <source>multiple IDs found with provided prefix: %1</source>
-            <translation type="unfinished" />
+            <translation>找到多个具有给定前缀的 ID: %1</translation>
         </message>
         <message>
             <source>nesting deeper than %1 levels</source>
-            <translation type="unfinished" />
+            <translation>嵌套深度超过 %1 级</translation>
         </message>
         <message>
             <source>not in xz format</source>
-            <translation type="unfinished" />
+            <translation>不是 xz 格式</translation>
         </message>
         <message>
             <source>open</source>
-            <translation type="unfinished" />
+            <translation>打开</translation>
         </message>
         <message>
             <source>open database %1: %2</source>
-            <translation type="unfinished" />
+            <translation>打开数据库 %1: %2</translation>
         </message>
         <message>
             <source>open database %1: schema version %2 is newer than this berth understands (%3)</source>
-            <translation type="unfinished" />
+            <translation>打开数据库 %1: schema 版本 %2 比此 berth 支持的版本（%3）更新</translation>
         </message>
         <message>
             <source>open database %1: the Qt SQLite driver (QSQLITE) is not installed</source>
-            <translation type="unfinished" />
+            <translation>打开数据库 %1: 未安装 Qt SQLite 驱动（QSQLITE）</translation>
         </message>
         <message>
             <source>open directory</source>
-            <translation type="unfinished" />
+            <translation>打开目录</translation>
         </message>
         <message>
             <source>open directory %1: path goes through a symbolic link</source>
-            <translation type="unfinished" />
+            <translation>打开目录 %1: 路径经过了符号链接</translation>
         </message>
         <message>
             <source>open events journal</source>
-            <translation type="unfinished" />
+            <translation>打开事件日志</translation>
         </message>
         <message>
             <source>open events journal %1: %2</source>
-            <translation type="unfinished" />
+            <translation>打开事件日志 %1: %2</translation>
         </message>
         <message>
             <source>open file</source>
-            <translation type="unfinished" />
+            <translation>打开文件</translation>
         </message>
         <message>
             <source>open layer directory</source>
-            <translation type="unfinished" />
+            <translation>打开层目录</translation>
         </message>
         <message>
             <source>open lock</source>
-            <translation type="unfinished" />
+            <translation>打开锁文件</translation>
         </message>
         <message>
             <source>out of memory</source>
-            <translation type="unfinished" />
+            <translation>内存不足</translation>
         </message>
         <message>
             <source>parse JSON: %1 at offset %2</source>
-            <translation type="unfinished" />
+            <translation>解析 JSON: %1（偏移量 %2）</translation>
         </message>
         <message>
             <source>parse size "%1": not a number with an optional unit such as 512m or 1.5GB</source>
-            <translation type="unfinished" />
+            <translation>解析大小 "%1": 不是数字（可带单位，如 512m 或 1.5GB）</translation>
         </message>
         <message>
             <source>parse size "%1": value out of range</source>
-            <translation type="unfinished" />
+            <translation>解析大小 "%1": 值超出范围</translation>
         </message>
         <message>
             <source>path escapes the layer root (".." component)</source>
-            <translation type="unfinished" />
+            <translation>路径超出了层的根目录（".." 路径组件）</translation>
         </message>
         <message>
             <source>printf needs a format string</source>
-            <translation type="unfinished" />
+            <translation>printf 需要格式字符串</translation>
         </message>
         <message>
             <source>range can't iterate over %1</source>
-            <translation type="unfinished" />
+            <translation>range 无法遍历 %1</translation>
         </message>
         <message>
             <source>read</source>
-            <translation type="unfinished" />
+            <translation>读取</translation>
         </message>
         <message>
             <source>read %1: blob is shorter than recorded</source>
-            <translation type="unfinished" />
+            <translation>读取 %1: blob 比记录的短</translation>
         </message>
         <message>
             <source>read archive entry %1: %2</source>
-            <translation type="unfinished" />
+            <translation>读取归档条目 %1: %2</translation>
         </message>
         <message>
             <source>read blob</source>
-            <translation type="unfinished" />
+            <translation>读取 blob</translation>
         </message>
         <message>
             <source>read blob %1</source>
-            <translation type="unfinished" />
+            <translation>读取 blob %1</translation>
         </message>
         <message>
             <source>read blob %1: content is corrupt, its digest is %2</source>
-            <translation type="unfinished" />
+            <translation>读取 blob %1: 内容已损坏，其摘要为 %2</translation>
         </message>
         <message>
             <source>read directory</source>
-            <translation type="unfinished" />
+            <translation>读取目录</translation>
         </message>
         <message>
             <source>read events journal</source>
-            <translation type="unfinished" />
+            <translation>读取事件日志</translation>
         </message>
         <message>
             <source>read extended attribute %1 of</source>
-            <translation type="unfinished" />
+            <translation>读取扩展属性 %1，路径</translation>
         </message>
         <message>
             <source>read file</source>
-            <translation type="unfinished" />
+            <translation>读取文件</translation>
         </message>
         <message>
             <source>read file %1: it shrank while it was read</source>
-            <translation type="unfinished" />
+            <translation>读取文件 %1: 文件在读取过程中变小了</translation>
         </message>
         <message>
             <source>read image %1</source>
-            <translation type="unfinished" />
+            <translation>读取镜像 %1</translation>
         </message>
         <message>
             <source>read image index</source>
-            <translation type="unfinished" />
+            <translation>读取镜像索引</translation>
         </message>
         <message>
             <source>read image index %1: "manifests" is not a list</source>
-            <translation type="unfinished" />
+            <translation>读取镜像索引 %1: "manifests" 不是列表</translation>
         </message>
         <message>
             <source>read image index %1: %2</source>
-            <translation type="unfinished" />
+            <translation>读取镜像索引 %1: %2</translation>
         </message>
         <message>
             <source>read image index %1: manifest %2 has an invalid digest "%3"</source>
-            <translation type="unfinished" />
+            <translation>读取镜像索引 %1: 清单 %2 的摘要 "%3" 无效</translation>
         </message>
         <message>
             <source>read layer</source>
-            <translation type="unfinished" />
+            <translation>读取层</translation>
         </message>
         <message>
             <source>read layer %1</source>
-            <translation type="unfinished" />
+            <translation>读取层 %1</translation>
         </message>
         <message>
             <source>read schema version</source>
-            <translation type="unfinished" />
+            <translation>读取 schema 版本</translation>
         </message>
         <message>
             <source>read symbolic link</source>
-            <translation type="unfinished" />
+            <translation>读取符号链接</translation>
         </message>
         <message>
             <source>refusing to create a tag with a digest reference</source>
-            <translation type="unfinished" />
+            <translation>拒绝使用摘要引用创建标签</translation>
         </message>
         <message>
             <source>remove</source>
-            <translation type="unfinished" />
+            <translation>删除</translation>
         </message>
         <message>
             <source>remove blob</source>
-            <translation type="unfinished" />
+            <translation>删除 blob</translation>
         </message>
         <message>
             <source>remove container %1</source>
-            <translation type="unfinished" />
+            <translation>删除容器 %1</translation>
         </message>
         <message>
             <source>remove image %1</source>
-            <translation type="unfinished" />
+            <translation>删除镜像 %1</translation>
         </message>
         <message>
             <source>remove layer %1</source>
-            <translation type="unfinished" />
+            <translation>删除层 %1</translation>
         </message>
         <message>
             <source>remove tag %1</source>
-            <translation type="unfinished" />
+            <translation>删除标签 %1</translation>
         </message>
         <message>
             <source>rename</source>
-            <translation type="unfinished" />
+            <translation>重命名</translation>
         </message>
         <message>
             <source>rename layer directory</source>
-            <translation type="unfinished" />
+            <translation>重命名层目录</translation>
         </message>
         <message>
             <source>repository name (%1) must be lowercase</source>
-            <translation type="unfinished" />
+            <translation>仓库名称（%1）必须为小写</translation>
         </message>
         <message>
             <source>repository name must be lowercase</source>
-            <translation type="unfinished" />
+            <translation>仓库名称必须为小写</translation>
         </message>
         <message>
             <source>repository name must have at least one component</source>
-            <translation type="unfinished" />
+            <translation>仓库名称必须至少包含一个组成部分</translation>
         </message>
         <message>
             <source>repository name must not be more than %1 characters</source>
-            <translation type="unfinished" />
+            <translation>仓库名称不能超过 %1 个字符</translation>
         </message>
         <message>
             <source>save</source>
-            <translation type="unfinished" />
+            <translation>保存</translation>
         </message>
         <message>
             <source>save: write %1: %2</source>
-            <translation type="unfinished" />
+            <translation>保存: 写入 %1: %2</translation>
         </message>
         <message>
             <source>seek in file</source>
-            <translation type="unfinished" />
+            <translation>在文件中定位</translation>
         </message>
         <message>
             <source>set extended attribute %1 on</source>
-            <translation type="unfinished" />
+            <translation>设置扩展属性 %1，路径</translation>
         </message>
         <message>
             <source>set times</source>
-            <translation type="unfinished" />
+            <translation>设置时间戳</translation>
         </message>
         <message>
             <source>set times of</source>
-            <translation type="unfinished" />
+            <translation>设置时间戳</translation>
         </message>
         <message>
             <source>stat blob</source>
-            <translation type="unfinished" />
+            <translation>获取 blob 状态</translation>
         </message>
         <message>
             <source>stat events journal</source>
-            <translation type="unfinished" />
+            <translation>获取事件日志状态</translation>
         </message>
         <message>
             <source>tag %1 as %2</source>
-            <translation type="unfinished" />
+            <translation>将 %1 标记为 %2</translation>
         </message>
         <message>
             <source>the layer root can only be a directory</source>
-            <translation type="unfinished" />
+            <translation>层的根只能是目录</translation>
         </message>
         <message>
             <source>unclosed action</source>
-            <translation type="unfinished" />
+            <translation>未闭合的动作</translation>
         </message>
         <message>
             <source>unclosed comment</source>
-            <translation type="unfinished" />
+            <translation>未闭合的注释</translation>
         </message>
         <message>
             <source>undefined variable "%1"</source>
-            <translation type="unfinished" />
+            <translation>未定义的变量 "%1"</translation>
         </message>
         <message>
             <source>unexpected "%1" in %2</source>
-            <translation type="unfinished" />
+            <translation>%2 中出现意外的 "%1"</translation>
         </message>
         <message>
             <source>unexpected "%1" in operand</source>
-            <translation type="unfinished" />
+            <translation>操作数中出现意外的 "%1"</translation>
         </message>
         <message>
             <source>unexpected %1 in command</source>
-            <translation type="unfinished" />
+            <translation>命令中出现意外的 %1</translation>
         </message>
         <message>
             <source>unexpected . after term "%1"</source>
-            <translation type="unfinished" />
+            <translation>项 "%1" 之后出现意外的 .</translation>
         </message>
         <message>
             <source>unexpected EOF: {{%1}} without {{end}}</source>
-            <translation type="unfinished" />
+            <translation>意外的 EOF: {{%1}} 缺少 {{end}}</translation>
         </message>
         <message>
             <source>unexpected end of data</source>
-            <translation type="unfinished" />
+            <translation>数据意外结束</translation>
         </message>
         <message>
             <source>unexpected end of input</source>
-            <translation type="unfinished" />
+            <translation>输入意外结束</translation>
         </message>
         <message>
             <source>unexpected end of input in string escape code</source>
-            <translation type="unfinished" />
+            <translation>字符串转义码中输入意外结束</translation>
         </message>
         <message>
             <source>unexpected end of input in string literal</source>
-            <translation type="unfinished" />
+            <translation>字符串字面量中输入意外结束</translation>
         </message>
         <message>
             <source>unexpected {{%1}}</source>
-            <translation type="unfinished" />
+            <translation>意外的 {{%1}}</translation>
         </message>
         <message>
             <source>unmount</source>
-            <translation type="unfinished" />
+            <translation>卸载</translation>
         </message>
         <message>
             <source>unpack layer into %1</source>
-            <translation type="unfinished" />
+            <translation>将层解包到 %1</translation>
         </message>
         <message>
             <source>unsupported compression method</source>
-            <translation type="unfinished" />
+            <translation>不支持的压缩方法</translation>
         </message>
         <message>
             <source>unsupported digest algorithm %1</source>
-            <translation type="unfinished" />
+            <translation>不支持的摘要算法 %1</translation>
         </message>
         <message>
             <source>unsupported entry type %1</source>
-            <translation type="unfinished" />
+            <translation>不支持的条目类型 %1</translation>
         </message>
         <message>
             <source>unsupported options</source>
-            <translation type="unfinished" />
+            <translation>不支持的选项</translation>
         </message>
         <message>
             <source>unterminated quoted string</source>
-            <translation type="unfinished" />
+            <translation>未结束的引号字符串</translation>
         </message>
         <message>
             <source>unterminated raw quoted string</source>
-            <translation type="unfinished" />
+            <translation>未结束的原始引号字符串</translation>
         </message>
         <message>
             <source>value has type %1; should be string</source>
-            <translation type="unfinished" />
+            <translation>值的类型为 %1；应为字符串</translation>
         </message>
         <message>
             <source>write</source>
-            <translation type="unfinished" />
+            <translation>写入</translation>
         </message>
         <message>
             <source>write blob %1: digest mismatch, the content has digest %2</source>
-            <translation type="unfinished" />
+            <translation>写入 blob %1: 摘要不匹配，内容的摘要为 %2</translation>
         </message>
         <message>
             <source>write changes of %1</source>
-            <translation type="unfinished" />
+            <translation>写入 %1 的变更</translation>
         </message>
         <message>
             <source>write ingest %1: already committed or aborted</source>
-            <translation type="unfinished" />
+            <translation>写入接收任务 %1: 已提交或已中止</translation>
         </message>
         <message>
             <source>write layer tar of %1</source>
-            <translation type="unfinished" />
+            <translation>写入 %1 的层 tar</translation>
         </message>
         <message>
             <source>write tar entry "%1": %2</source>
-            <translation type="unfinished" />
+            <translation>写入 tar 条目 "%1": %2</translation>
         </message>
         <message>
             <source>write tar: %1</source>
-            <translation type="unfinished" />
+            <translation>写入 tar: %1</translation>
         </message>
         <message>
             <source>write transaction</source>
-            <translation type="unfinished" />
+            <translation>写事务</translation>
         </message>
         <message>
             <source>wrong number of args for %1: want %2 got %3</source>
-            <translation type="unfinished" />
+            <translation>%1 的参数数量错误: 需要 %2 个，实际为 %3 个</translation>
         </message>
         <message>
             <source>wrong number of args for %1: want at least 1 got 0</source>
-            <translation type="unfinished" />
+            <translation>%1 的参数数量错误: 至少需要 1 个，实际为 0 个</translation>
         </message>
         <message>
             <source>wrong number of args for ne: want 2 got %1</source>
-            <translation type="unfinished" />
+            <translation>ne 的参数数量错误: 需要 2 个，实际为 %1 个</translation>
         </message>
         <message>
             <source>{{%1}} is not supported</source>
-            <translation type="unfinished" />
+            <translation>不支持 {{%1}}</translation>
         </message>
     </context>
     <context>
         <name>berth::app::ImagesModel</name>
         <message>
             <source>Created</source>
-            <translation type="unfinished" />
+            <translation>创建时间</translation>
         </message>
         <message>
             <source>Image ID</source>
-            <translation type="unfinished" />
+            <translation>镜像 ID</translation>
         </message>
         <message>
             <source>Repository</source>
-            <translation type="unfinished" />
+            <translation>仓库</translation>
         </message>
         <message>
             <source>Size</source>
-            <translation type="unfinished" />
+            <translation>大小</translation>
         </message>
         <message>
             <source>Tag</source>
-            <translation type="unfinished" />
+            <translation>标签</translation>
         </message>
     </context>
     <context>
         <name>berth::app::MainWindow</name>
-        <message numerus="yes">
-            <source>%n image(s) in %1</source>
-            <translation type="unfinished">
-                <numerusform />
-            </translation>
-        </message>
         <message>
             <source>Cannot read the image list: %1</source>
-            <translation type="unfinished" />
+            <translation>无法读取镜像列表：%1</translation>
+        </message>
+        <message>
+            <source>Images in %1: %2</source>
+            <translation>%1 中的镜像：%2</translation>
         </message>
         <message>
             <source>Loading images from %1…</source>
-            <translation type="unfinished" />
+            <translation>正在从 %1 加载镜像…</translation>
         </message>
     </context>
     <context>
         <name>main</name>
         <message>
             <source>Berth desktop container engine</source>
-            <translation type="unfinished" />
+            <translation>Berth 桌面容器引擎</translation>
         </message>
         <message>
             <source>DIR</source>
-            <translation type="unfinished" />
+            <translation>目录</translation>
         </message>
         <message>
             <source>Store directory (default %1).</source>
-            <translation type="unfinished" />
+            <translation>存储目录（默认为 %1）。</translation>
         </message>
     </context>
 </TS>

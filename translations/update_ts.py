@@ -107,9 +107,25 @@ def main(argv):
             print(line)
         print(f"{len(want)} messages, {len(bad)} problems")
         return 1 if bad else 0
+    # lupdate files the engine's messages under per-scope contexts again, which
+    # leaves the folded "berth" ones obsolete; keep their translations to put back.
+    known = {}
+    for ctx in ET.parse(ts_path).getroot().findall("context"):
+        for msg in ctx.findall("message"):
+            tr = msg.find("translation")
+            if tr is not None and tr.get("type") is None:
+                known[(ctx.findtext("name"), msg.findtext("source"))] = tr
     run_lupdate(lupdate, ts_path, sources)
     tree = ET.parse(ts_path)
     fold(tree)
+    for ctx in tree.getroot().findall("context"):
+        for msg in ctx.findall("message"):
+            old = known.get((ctx.findtext("name"), msg.findtext("source")))
+            tr = msg.find("translation")
+            if old is not None and tr.get("type") == "unfinished":
+                msg.remove(tr)
+                msg.append(old)
+    ET.indent(tree, space="    ")
     tree.write(ts_path, encoding="utf-8", xml_declaration=True)
     with open(ts_path, "a", encoding="utf-8") as f:
         f.write("\n")

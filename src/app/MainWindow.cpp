@@ -18,8 +18,10 @@ MainWindow::MainWindow(const QString &root, QWidget *parent)
     m_proxy.setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_proxy.setFilterKeyColumn(-1);
     m_ui->imagesView->setModel(&m_proxy);
-    m_ui->imagesView->horizontalHeader()->setSectionResizeMode(ImagesModel::Repository,
-                                                               QHeaderView::Stretch);
+    QHeaderView *header = m_ui->imagesView->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(ImagesModel::Repository, QHeaderView::Stretch);
+    m_ui->imagesView->setWordWrap(false);
     m_ui->imagesView->verticalHeader()->hide();
     m_ui->imagesView->sortByColumn(ImagesModel::Created, Qt::DescendingOrder);
     m_ui->emptyHint->hide();
@@ -68,7 +70,7 @@ void MainWindow::showImageCount(int images)
 {
     m_ui->emptyHint->setVisible(images == 0);
     statusBar()->showMessage(
-        tr("%n image(s) in %1", nullptr, images).arg(QDir::toNativeSeparators(m_images->root())));
+        tr("Images in %1: %2").arg(QDir::toNativeSeparators(m_images->root())).arg(images));
     watchStore();
 }
 

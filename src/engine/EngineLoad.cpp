@@ -255,9 +255,9 @@ Result<Engine::StagedLayer> Engine::stageLayer(Reader &in, const Progress &progr
         applied = layer::applyLayer(tee, diff, opts);
         if (applied.ok())
             BERTH_TRY(drain(tee));
-        staged.blobMediaType = QLatin1String(comp == layer::Compression::Gzip
-                                                 ? image::mediatype::OciLayerGzip
-                                                 : image::mediatype::OciLayerZstd);
+        staged.blobMediaType =
+            QLatin1String(comp == layer::Compression::Gzip ? image::mediatype::OciLayerGzip
+                                                           : image::mediatype::OciLayerZstd);
     } else {
         // A plain tar (what docker save writes) is stored gzip-compressed, and so is
         // the tar inside xz or bzip2 (not OCI media types): the unpacked layer
@@ -737,8 +737,8 @@ Result<LoadReport> Engine::load(Reader &in, const Progress &progress)
         }
         QStringList chains;
         BERTH_TRY(commitLayers(stack, &chains));
-        BERTH_TRY_ASSIGN(const QString id, storeImageLocked(configs[i], blobs, chains,
-                                                            manifest, fullTags[i], {}));
+        BERTH_TRY_ASSIGN(const QString id,
+                         storeImageLocked(configs[i], blobs, chains, manifest, fullTags[i], {}));
         for (const QString &t : fullTags[i]) {
             report.tags << familiarReference(t);
             loaded.append({id, familiarReference(t)});

@@ -89,7 +89,8 @@ private slots:
                     .data()
                     .toString()
                     .endsWith(QLatin1String("MB")));
-        QVERIFY(w.statusBar()->currentMessage().contains(QLatin1String("1 image")));
+        QVERIFY2(w.statusBar()->currentMessage().endsWith(QLatin1String(": 1")),
+                 qPrintable(w.statusBar()->currentMessage()));
 
         // Another process tags the image: the window sees the journal grow and refreshes.
         QCOMPARE(berth({QStringLiteral("tag"), QStringLiteral("learn/busybox:1"),
