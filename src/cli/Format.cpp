@@ -94,8 +94,10 @@ QString createdSince(const QDateTime &t)
 
 QString createdAt(const QDateTime &t)
 {
-    const QDateTime local = t.toLocalTime();
-    const QTimeZone tz = QTimeZone::systemTimeZone();
+    // Looked up once: Qt reads /etc/TZ, /etc/timezone and /etc/localtime on every
+    // lookup, which was most of `berth images` with 1,000 images.
+    static const QTimeZone tz = QTimeZone::systemTimeZone();
+    const QDateTime local = t.toTimeZone(tz);
     const int off = tz.offsetFromUtc(local);
     const QString offset = QStringLiteral("%1%2%3")
                                .arg(off < 0 ? QLatin1Char('-') : QLatin1Char('+'))

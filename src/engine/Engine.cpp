@@ -153,7 +153,7 @@ Result<image::ImageConfig> Engine::imageConfig(const QString &id) const
 
 Result<QList<ImageSummary>> Engine::images(bool withLabels) const
 {
-    BERTH_TRY_ASSIGN(const auto records, m_meta->images());
+    BERTH_TRY_ASSIGN(const auto records, m_meta->images(store::MetadataStore::Layers::Skip));
     BERTH_TRY_ASSIGN(const auto tags, m_meta->allTags());
     BERTH_TRY_ASSIGN(const auto digests, m_meta->allRepoDigests());
     QHash<QString, QStringList> tagsOf;
@@ -195,7 +195,7 @@ Status Engine::rebuildIndexLocked()
 {
     // Two bulk queries, not one per tag: this runs after every tag, rmi and load.
     BERTH_TRY_ASSIGN(const auto tags, m_meta->allTags());
-    BERTH_TRY_ASSIGN(const auto records, m_meta->images());
+    BERTH_TRY_ASSIGN(const auto records, m_meta->images(store::MetadataStore::Layers::Skip));
     QHash<QString, const store::ImageRecord *> byId;
     for (const store::ImageRecord &r : records)
         byId.insert(r.id, &r);

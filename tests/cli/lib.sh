@@ -10,9 +10,13 @@ FAILS=0
 CHECKS=0
 
 cleanup_lib() {
+    local rc=${1:-$?}
     # Never leave a mount behind: unmount anything under our temp dir.
-    grep -o " $T[^ ]*" /proc/self/mountinfo 2>/dev/null | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
-    rm -rf "$T"
+    { grep -o " $T[^ ]*" /proc/self/mountinfo 2>/dev/null || true; } | sort -r |
+        while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    rm -rf "$T" || true
+    # The test's own status, not the cleanup's, is what the script exits with.
+    exit "$rc"
 }
 trap cleanup_lib EXIT
 

@@ -4,6 +4,8 @@
 #include "reference/Reference.h"
 #include "util/Units.h"
 
+#include <QRegularExpression>
+
 namespace berth::cli {
 
 namespace {
@@ -115,6 +117,13 @@ public:
                                   {QStringLiteral("UniqueSize"), QStringLiteral("UNIQUE SIZE")},
                                   {QStringLiteral("Containers"), QStringLiteral("CONTAINERS")}});
 
+        // CreatedAt costs a time zone conversion per row; the default table has no use
+        // for it, so it is only made when the template can reach it.
+        // A bare dot ({{.}}, {{range $k, $v := .}}) reaches every field.
+        static const QRegularExpression bareDot(QStringLiteral("(^|[^\\w)\\]])\\.(?![\\w])"));
+        const bool needsCreatedAt = format.contains(QLatin1String("CreatedAt")) ||
+                                    format.contains(QLatin1String("json")) ||
+                                    bareDot.match(format).hasMatch();
         for (const ImageSummary &img : *list) {
             const bool isDangling = img.repoTags.isEmpty();
             if (isDangling && img.hasChildren && !all)
@@ -168,7 +177,8 @@ public:
                 }
                 json::Value v = json::Value::object();
                 v.insert(QStringLiteral("Containers"), json::Value(QStringLiteral("N/A")));
-                v.insert(QStringLiteral("CreatedAt"), json::Value(createdAt(img.created)));
+                if (needsCreatedAt)
+                    v.insert(QStringLiteral("CreatedAt"), json::Value(createdAt(img.created)));
                 v.insert(QStringLiteral("CreatedSince"), json::Value(createdSince(img.created)));
                 v.insert(QStringLiteral("Digest"), json::Value(digest));
                 v.insert(QStringLiteral("ID"), json::Value(noTrunc ? img.id : shortId(img.id)));

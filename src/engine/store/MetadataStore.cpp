@@ -554,7 +554,7 @@ Result<std::optional<ImageRecord>> MetadataStore::image(const QString &id) const
     return found;
 }
 
-Result<QList<ImageRecord>> MetadataStore::images() const
+Result<QList<ImageRecord>> MetadataStore::images(Layers layers) const
 {
     // Two ordered scans (images, then every image's layers) merged in one pass:
     // cheaper than a join that repeats each image's columns once per layer.
@@ -567,6 +567,8 @@ Result<QList<ImageRecord>> MetadataStore::images() const
         while (q.next())
             out << imageFromRow(q);
         q.finish();
+        if (layers == Layers::Skip)
+            return {};
         BERTH_TRY_ASSIGN(QSqlQuery l, m->run(op, QStringLiteral("SELECT image_id, chain_id FROM "
                                                                 "image_layers ORDER BY image_id, "
                                                                 "position")));

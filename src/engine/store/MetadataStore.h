@@ -70,7 +70,10 @@ public:
     // image ids that lost a tag to it (they may now be dangling).
     Result<QStringList> putImage(const ImageRecord &image, const QStringList &tags = {});
     Result<std::optional<ImageRecord>> image(const QString &id) const;
-    Result<QList<ImageRecord>> images() const;
+    // Every image; without layers, chainIds stay empty and the listing skips a
+    // scan of image_layers (what `berth images` needs: ids, times, sizes).
+    enum class Layers { Include, Skip };
+    Result<QList<ImageRecord>> images(Layers layers = Layers::Include) const;
     // Ids starting with prefix (with or without "sha256:").
     Result<QStringList> imageIdsWithPrefix(const QString &prefix) const;
     Status removeImage(const QString &id); // its tags and digests go with it
