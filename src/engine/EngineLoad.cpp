@@ -258,42 +258,40 @@ Result<Engine::StagedLayer> Engine::stageLayer(Reader &in, const Progress &progr
         staged.blobMediaType =
             QLatin1String(comp == layer::Compression::Gzip ? image::mediatype::OciLayerGzip
                                                            : image::mediatype::OciLayerZstd);
+    } else if (comp == layer::Compression::None) {
+        // What docker save writes. It stays a plain tar: gzip at ISA-L level 1 made
+        // the reader thread the bottleneck of a 1.6 GB load (11-13 s against 9 s
+        // for writing the plain bytes on this disk), and the blob's digest is then
+        // the diffID, which manifests in the archive name.
+        TeeReader tee(source, *ingest);
+        applied = layer::applyLayer(tee, diff, opts);
+        if (applied.ok())
+            BERTH_TRY(drain(tee));
+        staged.blobMediaType = QLatin1String(image::mediatype::OciLayer);
     } else {
-        // A plain tar (what docker save writes) is stored gzip-compressed, and so is
-        // the tar inside xz or bzip2 (not OCI media types): the unpacked layer
-        // already holds the bytes once, and writing them a second time uncompressed
-        // doubles the disk traffic of a load (the disk is what bounds it) and the
-        // space the store takes. ISA-L level 1 keeps up with the unpacking.
+        // xz and bzip2 are not OCI media types: the tar inside is stored gzipped.
         layer::GzipWriter gzip(*ingest);
         HashingWriter sourceHash;
-        std::unique_ptr<Reader> plain;
         TeeReader hashed(source, sourceHash);
-        Reader *tarStream = &source;
-        if (comp != layer::Compression::None) {
-            plain = layer::decompressingReader(hashed, tr("layer"));
-            tarStream = plain.get();
-        }
-        TeeReader tee(*tarStream, gzip);
+        std::unique_ptr<Reader> plain = layer::decompressingReader(hashed, tr("layer"));
+        TeeReader tee(*plain, gzip);
         applied = layer::applyLayer(tee, diff, opts);
         if (applied.ok())
             BERTH_TRY(drain(tee));
         if (applied.ok())
             BERTH_TRY(gzip.finish());
-        if (comp != layer::Compression::None) {
-            if (applied.ok())
-                BERTH_TRY(drain(hashed));
-            staged.sourceDigest = sourceHash.finish();
-        }
+        if (applied.ok())
+            BERTH_TRY(drain(hashed));
+        staged.sourceDigest = sourceHash.finish();
         staged.blobMediaType = QLatin1String(image::mediatype::OciLayerGzip);
     }
     if (!applied.ok())
         return applied.error();
     staged.blobSize = ingest->bytesWritten();
     BERTH_TRY_ASSIGN(staged.blobDigest, ingest->commit());
-    if (comp == layer::Compression::Gzip || comp == layer::Compression::Zstd)
+    if (comp == layer::Compression::Gzip || comp == layer::Compression::Zstd ||
+        comp == layer::Compression::None)
         staged.sourceDigest = staged.blobDigest;
-    else if (comp == layer::Compression::None)
-        staged.sourceDigest = applied->diffId;
     staged.diffId = applied->diffId;
     staged.tarSize = applied->tarSize;
     staged.fileBytes = applied->fileBytes;

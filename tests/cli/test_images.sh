@@ -15,7 +15,7 @@ ID=$OUT
 run berth images
 assert_eq 0 "$RC" "images exits 0"
 assert_match "$(head -1 <<<"$OUT")" '^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE$' "images header as docker"
-assert_match "$(sed -n 2p <<<"$OUT")" "^myimg +v1 +${ID:7:12} +(Less than a second|[0-9]+ seconds) ago +[0-9.]+[kM]B$" "images row"
+assert_match "$(sed -n 2p <<<"$OUT")" "^myimg +v1 +${ID:7:12} +(Less than a second|[0-9]+ seconds?|About a minute) ago +[0-9.]+[kM]B$" "images row"
 
 # The layer's diffID is the sha256 of the tar we gave it.
 TARSUM=sha256:$(sha256sum "$T/rootfs.tar" | cut -d' ' -f1)
@@ -126,6 +126,17 @@ run berth inspect "$P"
 assert_eq 1 "$RC" "ambiguous prefix fails"
 assert_contains "$ERR" "multiple IDs found with provided prefix: $P" "ambiguous prefix message"
 berth image prune -a -f >/dev/null
+
+# info, system df, version
+berth import "$T/rootfs.tar" info:1 >/dev/null
+assert_eq "1 $ROOT $(uname -r)" "$(berth info --format '{{.Images}} {{.DockerRootDir}} {{.KernelVersion}}')" "info: counts, root, kernel"
+assert_match "$(berth info --format '{{.Driver}} {{.CgroupVersion}}')" '^(overlay|copy) [12]$' "info: driver and cgroup version"
+assert_eq "$(cat "$ROOT/storage-driver")" "$(berth system info --format '{{.Driver}}')" "info driver is the store's"
+run berth system df
+assert_match "$(head -1 <<<"$OUT")" '^TYPE +TOTAL +ACTIVE +SIZE +RECLAIMABLE$' "system df header"
+assert_match "$(sed -n 2p <<<"$OUT")" '^Images +1 +0 +[0-9.]+[kM]B +[0-9.]+[kM]B \(100%\)$' "system df images row"
+assert_match "$(berth version --format '{{.Client.Version}}')" '^[0-9]+\.[0-9]+\.[0-9]+$' "version"
+berth rmi info:1 >/dev/null
 
 # No permission: another user cannot use root's store; the error names the path.
 if [[ $(id -u) -eq 0 ]] && command -v setpriv >/dev/null; then

@@ -74,7 +74,8 @@ LAYER=$(python3 -c 'import json; print(json.load(open("'"$T"'/bad/manifest.json"
 python3 - "$T/bad/$LAYER" <<'PY'
 import gzip, sys
 p = sys.argv[1]
-b = bytearray(gzip.decompress(open(p, 'rb').read()))
+raw = open(p, 'rb').read()
+b = bytearray(gzip.decompress(raw) if raw[:2] == b'\x1f\x8b' else raw)
 i = b.index(b'root:x:0:0')
 b[i] = ord('R')
 open(p, 'wb').write(b)
