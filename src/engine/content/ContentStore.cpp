@@ -238,6 +238,11 @@ Status ContentStore::Ingest::write(const char *data, qint64 size)
                          tr("write ingest %1: already committed or aborted").arg(m->tmpPath));
     BERTH_TRY(fs::writeAll(m->fd, data, size, m->tmpPath));
     m->hash.update(data, size);
+    // Every 8 MiB, start writing back what came in (see commit(), which waits for
+    // it): a big blob then reaches the disk while it streams, not all at the end.
+    constexpr qint64 WritebackChunk = 8 << 20;
+    if ((m->bytes + size) / WritebackChunk != m->bytes / WritebackChunk)
+        (void)::sync_file_range(m->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
     m->bytes += size;
     return {};
 }
