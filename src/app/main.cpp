@@ -12,6 +12,9 @@
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
+    // berth.qrc is compiled into the berth-app static library, whose resource
+    // initializer the linker drops unless something refers to it.
+    Q_INIT_RESOURCE(berth);
     QApplication::setApplicationName(QStringLiteral("Berth"));
     QApplication::setApplicationVersion(QStringLiteral(BERTH_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("berth-desktop"));
