@@ -2,6 +2,7 @@
 
 #include "util/Units.h"
 
+#include <QFile>
 #include <QLocale>
 #include <QtConcurrent>
 
@@ -85,22 +86,27 @@ void ImagesModel::refresh()
         return;
     }
     const QString root = m_root;
-    m_watcher.setFuture(QtConcurrent::run([root]() -> Result<QList<ImageSummary>> {
+    m_watcher.setFuture(QtConcurrent::run([root]() -> Result<Listing> {
         auto engine = Engine::open(root);
         if (!engine.ok())
             return engine.error();
-        return (*engine)->images();
+        auto images = (*engine)->images();
+        if (!images.ok())
+            return images.error();
+        return Listing{*images, QFile::exists(root + QStringLiteral("/events.jsonl"))};
     }));
 }
 
 void ImagesModel::takeResult()
 {
-    const Result<QList<ImageSummary>> result = m_watcher.result();
+    const Result<Listing> result = m_watcher.result();
     if (!result.ok()) {
         emit refreshFailed(result.error().message);
     } else {
         QList<Row> rows;
-        for (const ImageSummary &img : *result) {
+        m_storeExists = true;
+        m_journalExists = result->journalExists;
+        for (const ImageSummary &img : result->images) {
             if (img.repoTags.isEmpty()) {
                 rows.append({QStringLiteral("<none>"), QStringLiteral("<none>"), img.id,
                              img.created, img.size});
@@ -114,7 +120,7 @@ void ImagesModel::takeResult()
         beginResetModel();
         m_rows = std::move(rows);
         endResetModel();
-        emit refreshed(int(result->size()));
+        emit refreshed(int(result->images.size()));
     }
     if (m_refreshAgain) {
         m_refreshAgain = false;

@@ -29,6 +29,11 @@ public:
 
     QString root() const { return m_root; }
     bool isLoading() const { return m_watcher.isRunning(); }
+    // As of the last successful refresh: the store exists, and whether its events
+    // journal does (it appears with the first event), so the window can watch them
+    // without looking at the disk itself.
+    bool storeExists() const { return m_storeExists; }
+    bool journalExists() const { return m_journalExists; }
 
 public slots:
     void refresh();
@@ -47,11 +52,18 @@ private:
         QDateTime created;
         qint64 size = 0;
     };
+    struct Listing
+    {
+        QList<ImageSummary> images;
+        bool journalExists = false;
+    };
     void takeResult();
 
     QString m_root;
     QList<Row> m_rows;
-    QFutureWatcher<Result<QList<ImageSummary>>> m_watcher;
+    bool m_storeExists = false;
+    bool m_journalExists = false;
+    QFutureWatcher<Result<Listing>> m_watcher;
     bool m_refreshAgain = false;
 };
 

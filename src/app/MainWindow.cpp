@@ -45,8 +45,7 @@ MainWindow::MainWindow(const QString &root, QWidget *parent)
     });
 
     statusBar()->showMessage(tr("Loading images from %1…").arg(QDir::toNativeSeparators(root)));
-    watchStore();
-    m_images->refresh();
+    m_images->refresh(); // its result says what there is to watch
 }
 
 MainWindow::~MainWindow()
@@ -56,13 +55,13 @@ MainWindow::~MainWindow()
 
 void MainWindow::watchStore()
 {
+    // What exists comes from the last refresh (run off this thread). The journal
+    // appears with the first event; the root's directory change tells us when.
     const QString root = m_images->root();
-    // The journal may not exist until the first event; the root's directory
-    // change tells us when it appears.
-    if (QDir(root).exists() && !m_watcher.directories().contains(root))
+    if (m_images->storeExists() && !m_watcher.directories().contains(root))
         m_watcher.addPath(root);
     const QString journal = root + QStringLiteral("/events.jsonl");
-    if (QFile::exists(journal) && !m_watcher.files().contains(journal))
+    if (m_images->journalExists() && !m_watcher.files().contains(journal))
         m_watcher.addPath(journal);
 }
 

@@ -121,6 +121,20 @@ private slots:
         QVERIFY(done.wait(10000));
         QCOMPARE(done.first().first().toInt(), 0);
         QVERIFY(w.findChild<QLabel *>(QStringLiteral("emptyHint"))->isVisible());
+
+        // The first image (and the journal it creates) shows up without a click.
+        QProcess p;
+        p.start(QStringLiteral(BERTH_BIN "/berth"),
+                {QStringLiteral("--root"), m_tmp.filePath(QStringLiteral("empty-store")),
+                 QStringLiteral("import"), m_tmp.filePath(QStringLiteral("rootfs.tar")),
+                 QStringLiteral("first:1")});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        auto *view = w.findChild<QTableView *>(QStringLiteral("imagesView"));
+        QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 1, 10000);
+        QCOMPARE(view->model()->index(0, ImagesModel::Repository).data().toString(),
+                 QStringLiteral("first"));
+        QVERIFY(!w.findChild<QLabel *>(QStringLiteral("emptyHint"))->isVisible());
     }
 
     void unreadableStoreReportsError()
