@@ -52,9 +52,7 @@ public:
         if (fd > 0)
             ::close(fd);
         if (!report.ok())
-            return ctx.fail(input.isEmpty()
-                                ? report.error()
-                                : report.error().prefixed(QStringLiteral("load ") + input));
+            return ctx.fail(input.isEmpty() ? report.error() : report.error().prefixed(input));
         for (const QString &t : report->tags)
             ctx.out << "Loaded image: " << t << '\n';
         for (const QString &id : report->untaggedIds)
