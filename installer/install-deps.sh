@@ -12,12 +12,12 @@ build_pkgs=(
   libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins qtkeychain-qt6-dev
   libarchive-dev zlib1g-dev libisal-dev libssl-dev libzstd-dev liblzma-dev libbz2-dev
   libseccomp-dev libvterm-dev
-  clang-format fonts-dejavu-core fonts-wqy-microhei
+  clang-format fonts-dejavu-core fonts-wqy-microhei python3
 )
 test_pkgs=(
   docker-registry skopeo umoci busybox-static apache2-utils
   gnome-keyring dbus dbus-x11 libsecret-tools passt
-  sqlite3 xvfb xauth zstd xz-utils bzip2 gzip tar python3 iproute2 util-linux
+  sqlite3 xvfb xauth zstd xz-utils bzip2 gzip tar iproute2 util-linux
 )
 bench_pkgs=(docker.io podman hyperfine)
 
