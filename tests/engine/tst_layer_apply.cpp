@@ -576,17 +576,16 @@ private slots:
         const QString gnuTar = tmp.filePath(QStringLiteral("gnu.tar"));
         QCOMPARE(QProcess::execute(QStringLiteral("tar"),
                                    {QStringLiteral("--format=gnu"), QStringLiteral("--sparse"),
-                                    QStringLiteral("-C"), src.path(), QStringLiteral("-cf"),
-                                    gnuTar, QString(120, QLatin1Char('d')),
-                                    QStringLiteral("sparse")}),
+                                    QStringLiteral("-C"), src.path(), QStringLiteral("-cf"), gnuTar,
+                                    QString(120, QLatin1Char('d')), QStringLiteral("sparse")}),
                  0);
         const QString paxTar = tmp.filePath(QStringLiteral("pax.tar"));
-        QCOMPARE(QProcess::execute(QStringLiteral("tar"),
-                                   {QStringLiteral("--format=posix"), QStringLiteral("--xattrs"),
-                                    QStringLiteral("--xattrs-include=*"), QStringLiteral("-C"),
-                                    src.path(), QStringLiteral("-cf"), paxTar,
-                                    QStringLiteral("ping")}),
-                 0);
+        QCOMPARE(
+            QProcess::execute(QStringLiteral("tar"),
+                              {QStringLiteral("--format=posix"), QStringLiteral("--xattrs"),
+                               QStringLiteral("--xattrs-include=*"), QStringLiteral("-C"),
+                               src.path(), QStringLiteral("-cf"), paxTar, QStringLiteral("ping")}),
+            0);
 
         const QString root = tmp.filePath(QStringLiteral("root"));
         QVERIFY(QDir().mkpath(root));
