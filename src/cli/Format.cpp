@@ -7,6 +7,12 @@
 
 namespace berth::cli {
 
+Result<GoTemplate> parseValueFormat(const QString &format)
+{
+    return GoTemplate::parse(format == QLatin1String("json") ? QStringLiteral("{{json .}}")
+                                                             : format);
+}
+
 RowFormatter::RowFormatter(QString format, QMap<QString, QString> headers)
     : m_headers(std::move(headers))
 {

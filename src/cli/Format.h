@@ -34,6 +34,10 @@ private:
     QStringList m_lines;
 };
 
+// A --format for one value (info, version, each event): "json" is short for
+// {{json .}}, as docker reads it.
+Result<GoTemplate> parseValueFormat(const QString &format);
+
 // Go's text/tabwriter as docker configures it (minwidth 10, tabwidth 1, padding 3).
 QString alignColumns(const QStringList &lines);
 

@@ -1,7 +1,7 @@
 // berth events / system events: the journal, filtered, then followed until
 // interrupted (or until --until passes), as `docker events` streams.
 #include "Command.h"
-
+#include "Format.h"
 #include "util/GoTemplate.h"
 
 #include <QRegularExpression>
@@ -117,8 +117,7 @@ public:
         }
         std::optional<GoTemplate> tmpl;
         if (!format.isEmpty()) {
-            auto t = GoTemplate::parse(
-                format == QLatin1String("json") ? QStringLiteral("{{json .}}") : format);
+            auto t = parseValueFormat(format);
             if (!t.ok())
                 return ctx.fail(t.error());
             tmpl = std::move(t).value();

@@ -1,12 +1,24 @@
 // berth info / system info, system df, version.
 #include "Command.h"
 #include "Format.h"
-#include "util/GoTemplate.h"
 #include "util/Units.h"
 
 namespace berth::cli {
 
 namespace {
+
+// info and version with --format: the one value through the template.
+int printFormatted(Context &ctx, const QString &format, const json::Value &value)
+{
+    auto t = parseValueFormat(format);
+    if (!t.ok())
+        return ctx.fail(t.error());
+    auto text = t->execute(value);
+    if (!text.ok())
+        return ctx.fail(text.error());
+    ctx.out << *text << Qt::endl;
+    return ExitOk;
+}
 
 class Info : public Command
 {
@@ -56,17 +68,8 @@ public:
         v.insert(QStringLiteral("MemTotal"), json::Value(i.memoryBytes));
         v.insert(QStringLiteral("DockerRootDir"), json::Value(i.root));
         v.insert(QStringLiteral("ServerVersion"), json::Value(QStringLiteral(BERTH_VERSION)));
-        if (!format.isEmpty()) {
-            auto t = GoTemplate::parse(
-                format == QLatin1String("json") ? QStringLiteral("{{json .}}") : format);
-            if (!t.ok())
-                return ctx.fail(t.error());
-            auto text = t->execute(v);
-            if (!text.ok())
-                return ctx.fail(text.error());
-            ctx.out << *text << Qt::endl;
-            return ExitOk;
-        }
+        if (!format.isEmpty())
+            return printFormatted(ctx, format, v);
         ctx.out << "Client:\n"
                 << " Version:    " << BERTH_VERSION << "\n"
                 << " Context:    default\n"
@@ -184,17 +187,8 @@ public:
         client.insert(QStringLiteral("Arch"), json::Value(image::hostArchitecture()));
         json::Value v = json::Value::object();
         v.insert(QStringLiteral("Client"), client);
-        if (!format.isEmpty()) {
-            auto t = GoTemplate::parse(
-                format == QLatin1String("json") ? QStringLiteral("{{json .}}") : format);
-            if (!t.ok())
-                return ctx.fail(t.error());
-            auto text = t->execute(v);
-            if (!text.ok())
-                return ctx.fail(text.error());
-            ctx.out << *text << Qt::endl;
-            return ExitOk;
-        }
+        if (!format.isEmpty())
+            return printFormatted(ctx, format, v);
         ctx.out << "Client: Berth\n"
                 << " Version:           " << BERTH_VERSION << "\n"
                 << " API version:       1.41 (docker-compatible command line)\n"
