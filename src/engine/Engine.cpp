@@ -19,8 +19,9 @@ QString noSuchImage(const QString &name)
     return tr("No such image: %1").arg(name);
 }
 
-// Temp entries are named "<pid>-<random>" so a later process can tell which
-// belong to a process that died (crash, SIGKILL) and remove only those.
+// Removes what stagingPath() / makeStagingDir() named for processes that have died
+// (crash, SIGKILL), leaving a live process's scratch alone (ContentStore's ingests follow the
+// same "<pid>-" naming).
 void removeDeadTemps(const QString &tmpDir)
 {
     const QStringList entries = QDir(tmpDir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot |
@@ -88,6 +89,17 @@ QString Engine::layerDir(const QString &chainId) const
 Result<FileLock> Engine::lockStore() const
 {
     return FileLock::acquire(m_root + QStringLiteral("/locks/store.lock"));
+}
+
+QString Engine::stagingPath(const QString &name) const
+{
+    return m_root + QStringLiteral("/tmp/") + QString::number(::getpid()) + QLatin1Char('-') + name;
+}
+
+Result<QString> Engine::makeStagingDir() const
+{
+    return fs::makeTempDir(m_root + QStringLiteral("/tmp"),
+                           QString::number(::getpid()) + QLatin1Char('-'));
 }
 
 Status Engine::recordEvent(const QString &action, const QString &id, const QString &name)
@@ -336,8 +348,7 @@ Status Engine::collectGarbageLocked(QList<RemovedItem> *deleted, qint64 *reclaim
             // Move aside first so a crash mid-delete never leaves a half layer
             // under its real name.
             const QString dir = m_root + QStringLiteral("/layers/") + digestHex(chain);
-            const QString trash = m_root + QStringLiteral("/tmp/") + QString::number(::getpid()) +
-                                  QStringLiteral("-rm-") + digestHex(chain).left(16);
+            const QString trash = stagingPath(QStringLiteral("rm-") + digestHex(chain).left(16));
             if (::rename(QFile::encodeName(dir).constData(),
                          QFile::encodeName(trash).constData()) == 0)
                 BERTH_TRY(fs::removeTree(trash));

@@ -160,6 +160,10 @@ private:
                                      const QStringList &chainIds, const QByteArray &manifestRaw,
                                      const QStringList &tags, const QString &parent);
     Result<FileLock> lockStore() const;
+    // Scratch under <root>/tmp is named "<pid>-…", so a later process can tell a
+    // dead process's leftovers (removed at open) from a live one's.
+    QString stagingPath(const QString &name) const;
+    Result<QString> makeStagingDir() const;
     Status recordEvent(const QString &action, const QString &id, const QString &name);
 
     QString m_root;

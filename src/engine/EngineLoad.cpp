@@ -229,9 +229,7 @@ constexpr qint64 kMaxMetadataSize = 64LL << 20;
 Result<Engine::StagedLayer> Engine::stageLayer(Reader &in, const Progress &progress)
 {
     StagedLayer staged;
-    BERTH_TRY_ASSIGN(staged.tmpDir,
-                     fs::makeTempDir(m_root + QStringLiteral("/tmp"),
-                                     QString::number(::getpid()) + QLatin1Char('-')));
+    BERTH_TRY_ASSIGN(staged.tmpDir, makeStagingDir());
     auto cleanup = qScopeGuard([&] {
         if (!staged.blobDigest.isEmpty() || staged.tmpDir.isEmpty())
             return;
@@ -344,9 +342,7 @@ Status Engine::commitLayers(QList<StagedLayer *> stack, QStringList *chainIdsOut
         if (s.committed) {
             // The same tar a second time in one stack (e.g. an empty layer at
             // two heights): unpack another copy from its blob.
-            BERTH_TRY_ASSIGN(const QString tmp,
-                             fs::makeTempDir(m_root + QStringLiteral("/tmp"),
-                                             QString::number(::getpid()) + QLatin1Char('-')));
+            BERTH_TRY_ASSIGN(const QString tmp, makeStagingDir());
             BERTH_TRY(fs::makeDirs(tmp + QStringLiteral("/diff")));
             const QString blob = m_content->blobPath(s.blobDigest);
             const int fd = ::open(QFile::encodeName(blob).constData(), O_RDONLY | O_CLOEXEC);
