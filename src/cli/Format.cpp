@@ -7,15 +7,25 @@
 
 namespace berth::cli {
 
+namespace {
+
+// docker's --format shorthand: "json" is {{json .}}.
+QString expandJsonShorthand(const QString &format)
+{
+    return format == QLatin1String("json") ? QStringLiteral("{{json .}}") : format;
+}
+
+} // namespace
+
 Result<GoTemplate> parseValueFormat(const QString &format)
 {
-    return GoTemplate::parse(format == QLatin1String("json") ? QStringLiteral("{{json .}}")
-                                                             : format);
+    return GoTemplate::parse(expandJsonShorthand(format));
 }
 
 RowFormatter::RowFormatter(QString format, QMap<QString, QString> headers)
     : m_headers(std::move(headers))
 {
+    format = expandJsonShorthand(format);
     if (format.startsWith(QLatin1String("table"))) {
         m_table = true;
         format = format.mid(5);

@@ -19,7 +19,8 @@ namespace berth::cli {
 class RowFormatter
 {
 public:
-    // format: the user's --format or the command's default table format.
+    // format: the user's --format ("json" meaning {{json .}}) or the command's
+    // default table format.
     // headers: field name -> column header ("ID" -> "IMAGE ID").
     RowFormatter(QString format, QMap<QString, QString> headers);
     Status addRow(const json::Value &row);

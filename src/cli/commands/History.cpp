@@ -43,8 +43,6 @@ public:
         if (!rows.ok())
             return ctx.fail(rows.error());
 
-        if (format == QLatin1String("json"))
-            format = QStringLiteral("{{json .}}");
         if (quiet)
             format = QStringLiteral("{{.ID}}");
         if (format.isEmpty() || format == QLatin1String("table"))

@@ -93,8 +93,6 @@ public:
         if (!list.ok())
             return ctx.fail(list.error());
 
-        if (format == QLatin1String("json"))
-            format = QStringLiteral("{{json .}}");
         if (quiet)
             format = QStringLiteral("{{.ID}}");
         if (format.isEmpty() || format == QLatin1String("table"))

@@ -125,8 +125,6 @@ public:
         auto pct = [](qint64 part, qint64 whole) {
             return whole > 0 ? QStringLiteral(" (%1%)").arg(part * 100 / whole) : QString();
         };
-        if (format == QLatin1String("json"))
-            format = QStringLiteral("{{json .}}");
         if (format.isEmpty())
             format = QStringLiteral(
                 "table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}");
