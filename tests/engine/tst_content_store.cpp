@@ -1,5 +1,6 @@
 // Tests for the content store: verified ingest, blob reads and removal, and the
 // OCI index shared between threads and processes.
+#include "ChildProcesses.h"
 #include "content/ContentStore.h"
 
 #include "util/Json.h"
@@ -14,8 +15,6 @@
 #include <QThread>
 
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 using namespace berth;
 using namespace berth::content;
@@ -334,31 +333,24 @@ private slots:
 
     void indexUpdatesFromTwoProcesses()
     {
-        pid_t children[2];
-        for (int c = 0; c < 2; ++c) {
-            children[c] = ::fork();
-            QVERIFY(children[c] >= 0);
-            if (children[c] == 0) {
-                ContentStore store(m_oci, m_tmp);
-                for (int i = 0; i < 50; ++i) {
-                    const Digest d = Sha256::of(QByteArray::number(c * 1000 + i));
-                    auto st = store.updateIndex([&](QList<IndexEntry> &entries) {
-                        entries.append(
-                            {QStringLiteral("localhost/child%1:%2").arg(c).arg(i), d, i,
-                             QStringLiteral("application/vnd.oci.image.manifest.v1+json")});
-                    });
-                    if (!st.ok())
-                        ::_exit(1);
-                }
-                ::_exit(0);
-            }
-        }
-        for (pid_t child : children) {
-            int status = 0;
-            QCOMPARE(::waitpid(child, &status, 0), child);
-            QVERIFY(WIFEXITED(status));
-            QCOMPARE(WEXITSTATUS(status), 0);
-        }
+        QCOMPARE(
+            runInChildren(
+                2,
+                [&](int c) {
+                    ContentStore store(m_oci, m_tmp);
+                    for (int i = 0; i < 50; ++i) {
+                        const Digest d = Sha256::of(QByteArray::number(c * 1000 + i));
+                        auto st = store.updateIndex([&](QList<IndexEntry> &entries) {
+                            entries.append(
+                                {QStringLiteral("localhost/child%1:%2").arg(c).arg(i), d, i,
+                                 QStringLiteral("application/vnd.oci.image.manifest.v1+json")});
+                        });
+                        if (!st.ok())
+                            return 1;
+                    }
+                    return 0;
+                }),
+            QString());
         auto entries = m_store->index();
         QVERIFY(entries.ok());
         QCOMPARE(entries->size(), 100);

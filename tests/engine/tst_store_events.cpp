@@ -1,5 +1,6 @@
 // EventJournal: docker's event JSON shape, whole lines from concurrent
 // processes, torn lines, and reading a time window.
+#include "ChildProcesses.h"
 #include "store/Events.h"
 
 #include <QFile>
@@ -8,9 +9,6 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <sys/wait.h>
-#include <unistd.h>
 
 using namespace berth;
 using namespace berth::store;
@@ -139,29 +137,22 @@ private slots:
 
     void twoProcessesNeverInterleave()
     {
-        pid_t children[2];
-        for (int p = 0; p < 2; ++p) {
-            children[p] = ::fork();
-            QVERIFY(children[p] >= 0);
-            if (children[p] == 0) {
-                EventJournal j(m_path);
-                for (int i = 0; i < 200; ++i) {
-                    Event e =
-                        makeEvent(QStringLiteral("pull"), QStringLiteral("p%1-%2").arg(p).arg(i));
-                    // Long attributes make torn writes likelier if locking were broken.
-                    e.attributes.insert(QStringLiteral("pad"), QString(2000, QLatin1Char('a' + p)));
-                    if (!j.append(e).ok())
-                        ::_exit(3);
-                }
-                ::_exit(0);
-            }
-        }
-        for (pid_t child : children) {
-            int status = 0;
-            QCOMPARE(::waitpid(child, &status, 0), child);
-            QVERIFY(WIFEXITED(status));
-            QCOMPARE(WEXITSTATUS(status), 0);
-        }
+        QCOMPARE(runInChildren(2,
+                               [&](int p) {
+                                   EventJournal j(m_path);
+                                   for (int i = 0; i < 200; ++i) {
+                                       Event e = makeEvent(QStringLiteral("pull"),
+                                                           QStringLiteral("p%1-%2").arg(p).arg(i));
+                                       // Long attributes make torn writes likelier if locking
+                                       // were broken.
+                                       e.attributes.insert(QStringLiteral("pad"),
+                                                           QString(2000, QLatin1Char('a' + p)));
+                                       if (!j.append(e).ok())
+                                           return 3;
+                                   }
+                                   return 0;
+                               }),
+                 QString());
         const QList<QByteArray> raw = lines(m_path);
         QCOMPARE(raw.size(), 400);
         QSet<QString> ids;

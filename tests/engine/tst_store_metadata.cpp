@@ -1,6 +1,7 @@
 // MetadataStore: schema at open, layers and their parent chains, images with
 // their tags and repo digests, containers, the listing speed the GUI and
 // `berth images` rely on, and two processes writing one database at once.
+#include "ChildProcesses.h"
 #include "store/MetadataStore.h"
 
 #include <QElapsedTimer>
@@ -8,9 +9,6 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <sys/wait.h>
-#include <unistd.h>
 
 using namespace berth;
 using namespace berth::store;
@@ -145,28 +143,20 @@ private slots:
     void twoProcessesCreateOneDatabase()
     {
         // Both race to create, switch to WAL and migrate the same new file.
-        pid_t children[2];
-        for (int p = 0; p < 2; ++p) {
-            children[p] = ::fork();
-            QVERIFY(children[p] >= 0);
-            if (children[p] == 0) {
-                auto s = MetadataStore::open(m_db);
-                if (!s.ok()) {
-                    qWarning("child %d: %s", p, qPrintable(s.error().message));
-                    ::_exit(2);
-                }
-                if (!(*s)->addLayer(makeLayer(QStringLiteral("p%1").arg(p))).ok())
-                    ::_exit(3);
-                s->reset();
-                ::_exit(0);
-            }
-        }
-        for (pid_t child : children) {
-            int status = 0;
-            QCOMPARE(::waitpid(child, &status, 0), child);
-            QVERIFY(WIFEXITED(status));
-            QCOMPARE(WEXITSTATUS(status), 0);
-        }
+        QCOMPARE(
+            runInChildren(2,
+                          [&](int p) {
+                              auto s = MetadataStore::open(m_db);
+                              if (!s.ok()) {
+                                  qWarning("child %d: %s", p, qPrintable(s.error().message));
+                                  return 2;
+                              }
+                              if (!(*s)->addLayer(makeLayer(QStringLiteral("p%1").arg(p))).ok())
+                                  return 3;
+                              s->reset();
+                              return 0;
+                          }),
+            QString());
         auto s = openStore(m_db);
         QCOMPARE(s->schemaVersion(), 1);
         auto all = s->layers();
@@ -541,32 +531,25 @@ private slots:
             auto s = openStore(m_db);
             QVERIFY(s->putImage(img).ok());
         }
-        pid_t children[2];
-        for (int p = 0; p < 2; ++p) {
-            children[p] = ::fork();
-            QVERIFY(children[p] >= 0);
-            if (children[p] == 0) {
-                // Child: its own connection on the same file; exit without Qt teardown.
-                auto s = MetadataStore::open(m_db);
-                if (!s.ok()) {
-                    qWarning("child %d: %s", p, qPrintable(s.error().message));
-                    ::_exit(2);
-                }
-                for (int i = 0; i < 100; ++i) {
-                    const QString ref = QStringLiteral("docker.io/library/p%1:t%2").arg(p).arg(i);
-                    if (!(*s)->setTag(ref, img.id).ok())
-                        ::_exit(3);
-                }
-                s->reset();
-                ::_exit(0);
-            }
-        }
-        for (pid_t child : children) {
-            int status = 0;
-            QCOMPARE(::waitpid(child, &status, 0), child);
-            QVERIFY(WIFEXITED(status));
-            QCOMPARE(WEXITSTATUS(status), 0);
-        }
+        QCOMPARE(
+            runInChildren(2,
+                          [&](int p) {
+                              // Each child has its own connection on the same file.
+                              auto s = MetadataStore::open(m_db);
+                              if (!s.ok()) {
+                                  qWarning("child %d: %s", p, qPrintable(s.error().message));
+                                  return 2;
+                              }
+                              for (int i = 0; i < 100; ++i) {
+                                  const QString ref =
+                                      QStringLiteral("docker.io/library/p%1:t%2").arg(p).arg(i);
+                                  if (!(*s)->setTag(ref, img.id).ok())
+                                      return 3;
+                              }
+                              s->reset();
+                              return 0;
+                          }),
+            QString());
         auto s = openStore(m_db);
         auto tags = s->tagsOf(img.id);
         QVERIFY(tags.ok());
