@@ -1,16 +1,17 @@
 // Getting images into the store: import (one layer tar) and load (an image
 // archive). Both stream each layer once: the bytes go into the content store
-// and, through the decompressor, into a private temp directory where they are
-// unpacked while their diffID is hashed. Only when everything checked out are
-// the layer directories renamed into layers/ and the records written, under
-// the store lock; a failure or a cancel removes the temp directories and
-// leaves the store as it was.
+// and, through the decompressor, into a scan that hashes the diffID and checks
+// every entry header (layer/Scan.h). Layers are not unpacked here: a layer's
+// directory is made the first time something needs its files
+// (Engine::ensureUnpacked), so a load writes each layer's bytes once, as
+// containerd keeps content and snapshots apart. Only when everything checked
+// out are the records written, under the store lock (unpacked = 0); a failure
+// or a cancel removes the blobs it added and leaves the store as it was.
 #include "Engine.h"
 
-#include "layer/Apply.h"
 #include "layer/Compression.h"
+#include "layer/Scan.h"
 #include "reference/Reference.h"
-#include "util/Fs.h"
 
 #include <QDir>
 #include <QFile>
@@ -24,14 +25,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace berth {
 
 struct Engine::StagedLayer
 {
-    QString tmpDir;      // holds diff/
     Digest sourceDigest; // the bytes as they came (what a manifest in the archive names)
     Digest blobDigest;   // the bytes as stored: the same, or gzip of a plain tar
     QString blobMediaType;
@@ -39,7 +37,6 @@ struct Engine::StagedLayer
     Digest diffId;
     qint64 tarSize = 0;
     qint64 fileBytes = 0;
-    bool committed = false;
 };
 
 namespace {
@@ -229,29 +226,19 @@ constexpr qint64 kMaxMetadataSize = 64LL << 20;
 Result<Engine::StagedLayer> Engine::stageLayer(Reader &in, const Progress &progress)
 {
     StagedLayer staged;
-    BERTH_TRY_ASSIGN(staged.tmpDir, makeStagingDir());
-    auto cleanup = qScopeGuard([&] {
-        if (!staged.blobDigest.isEmpty() || staged.tmpDir.isEmpty())
-            return;
-        (void)fs::removeTree(staged.tmpDir);
-    });
-    const QString diff = staged.tmpDir + QStringLiteral("/diff");
-    BERTH_TRY(fs::makeDirs(diff, 0755));
-
     BERTH_TRY_ASSIGN(const QByteArray head, readUpTo(in, 512));
     PrefixReader source(head, in);
     const layer::Compression comp = layer::detectCompression(head.constData(), head.size());
     BERTH_TRY_ASSIGN(auto ingest, m_content->beginIngest());
 
-    layer::ApplyOptions opts;
+    layer::ScanOptions opts;
     opts.progress = progress;
-    opts.preserveOwners = ::geteuid() == 0;
-    Result<layer::ApplyResult> applied = Error{ErrorCode::Internal, QString()};
+    Result<layer::ApplyResult> scanned = Error{ErrorCode::Internal, QString()};
     if (comp == layer::Compression::Gzip || comp == layer::Compression::Zstd) {
         // OCI media types: the blob is kept as it came.
         TeeReader tee(source, *ingest);
-        applied = layer::applyLayer(tee, diff, opts);
-        if (applied.ok())
+        scanned = layer::scanLayer(tee, opts);
+        if (scanned.ok())
             BERTH_TRY(drain(tee));
         staged.blobMediaType =
             QLatin1String(comp == layer::Compression::Gzip ? image::mediatype::OciLayerGzip
@@ -262,8 +249,8 @@ Result<Engine::StagedLayer> Engine::stageLayer(Reader &in, const Progress &progr
         // for writing the plain bytes on this disk), and the blob's digest is then
         // the diffID, which manifests in the archive name.
         TeeReader tee(source, *ingest);
-        applied = layer::applyLayer(tee, diff, opts);
-        if (applied.ok())
+        scanned = layer::scanLayer(tee, opts);
+        if (scanned.ok())
             BERTH_TRY(drain(tee));
         staged.blobMediaType = QLatin1String(image::mediatype::OciLayer);
     } else {
@@ -273,38 +260,31 @@ Result<Engine::StagedLayer> Engine::stageLayer(Reader &in, const Progress &progr
         TeeReader hashed(source, sourceHash);
         std::unique_ptr<Reader> plain = layer::decompressingReader(hashed, tr("layer"));
         TeeReader tee(*plain, gzip);
-        applied = layer::applyLayer(tee, diff, opts);
-        if (applied.ok())
+        scanned = layer::scanLayer(tee, opts);
+        if (scanned.ok())
             BERTH_TRY(drain(tee));
-        if (applied.ok())
+        if (scanned.ok())
             BERTH_TRY(gzip.finish());
-        if (applied.ok())
+        if (scanned.ok())
             BERTH_TRY(drain(hashed));
         staged.sourceDigest = sourceHash.finish();
         staged.blobMediaType = QLatin1String(image::mediatype::OciLayerGzip);
     }
-    if (!applied.ok())
-        return applied.error();
+    if (!scanned.ok())
+        return scanned.error();
     staged.blobSize = ingest->bytesWritten();
     BERTH_TRY_ASSIGN(staged.blobDigest, ingest->commit());
     if (comp == layer::Compression::Gzip || comp == layer::Compression::Zstd ||
         comp == layer::Compression::None)
         staged.sourceDigest = staged.blobDigest;
-    staged.diffId = applied->diffId;
-    staged.tarSize = applied->tarSize;
-    staged.fileBytes = applied->fileBytes;
+    staged.diffId = scanned->diffId;
+    staged.tarSize = scanned->tarSize;
+    staged.fileBytes = scanned->fileBytes;
     return staged;
 }
 
-void Engine::discardStagedAll(const QList<StagedLayer *> &stagedLayers, bool dropBlobs)
+void Engine::discardStagedAll(const QList<StagedLayer *> &stagedLayers)
 {
-    for (StagedLayer *s : stagedLayers) {
-        if (!s->committed && !s->tmpDir.isEmpty())
-            (void)fs::removeTree(s->tmpDir);
-        s->tmpDir.clear();
-    }
-    if (!dropBlobs)
-        return;
     // A failed operation takes back the blobs it added that nothing refers to,
     // so the store is as it was before.
     auto lock = lockStore();
@@ -315,7 +295,7 @@ void Engine::discardStagedAll(const QList<StagedLayer *> &stagedLayers, bool dro
     for (const auto &l : *layers)
         live.insert(l.blobDigest);
     for (StagedLayer *s : stagedLayers) {
-        if (!s->committed && !s->blobDigest.isEmpty() && !live.contains(s->blobDigest))
+        if (!s->blobDigest.isEmpty() && !live.contains(s->blobDigest))
             (void)m_content->removeBlob(s->blobDigest);
     }
 }
@@ -326,58 +306,16 @@ Status Engine::commitLayers(QList<StagedLayer *> stack, QStringList *chainIdsOut
     for (StagedLayer *s : stack)
         diffIds << s->diffId;
     const QStringList chains = image::chainIds(diffIds);
-    bool synced = false;
     for (qsizetype i = 0; i < stack.size(); ++i) {
-        StagedLayer &s = *stack[i];
+        const StagedLayer &s = *stack[i];
         const QString &chain = chains.at(i);
         BERTH_TRY_ASSIGN(const auto existing, m_meta->layer(chain));
-        const QString dir = m_root + QStringLiteral("/layers/") + digestHex(chain);
-        if (existing && fs::exists(dir + QStringLiteral("/diff")))
+        if (existing)
             continue;
         if (!m_content->has(s.blobDigest))
             return Error{ErrorCode::Conflict,
                          tr("layer blob %1 was removed by another berth process; try again")
                              .arg(s.blobDigest)};
-        QString source = s.tmpDir;
-        if (s.committed) {
-            // The same tar a second time in one stack (e.g. an empty layer at
-            // two heights): unpack another copy from its blob.
-            BERTH_TRY_ASSIGN(const QString tmp, makeStagingDir());
-            BERTH_TRY(fs::makeDirs(tmp + QStringLiteral("/diff")));
-            const QString blob = m_content->blobPath(s.blobDigest);
-            const int fd = ::open(QFile::encodeName(blob).constData(), O_RDONLY | O_CLOEXEC);
-            if (fd < 0)
-                return Error::fromErrno(errno, tr("open"), blob);
-            FdReader reader(fd, blob);
-            layer::ApplyOptions opts;
-            opts.preserveOwners = ::geteuid() == 0;
-            auto applied = layer::applyLayer(reader, tmp + QStringLiteral("/diff"), opts);
-            ::close(fd);
-            if (!applied.ok()) {
-                (void)fs::removeTree(tmp);
-                return applied.error();
-            }
-            source = tmp;
-        }
-        if (!synced) {
-            // One syncfs makes every unpacked file durable before any record
-            // points at it (cheaper than an fsync per file).
-            const int fd =
-                ::open(QFile::encodeName(source).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-            if (fd >= 0) {
-                ::syncfs(fd);
-                ::close(fd);
-            }
-            synced = true;
-        }
-        // A directory without a record is left from a crash: replace it.
-        BERTH_TRY(fs::removeTree(dir));
-        if (::rename(QFile::encodeName(source).constData(), QFile::encodeName(dir).constData()) !=
-            0)
-            return Error::fromErrno(errno, tr("rename layer directory"), dir);
-        BERTH_TRY(fs::syncDir(m_root + QStringLiteral("/layers")));
-        if (source == s.tmpDir)
-            s.committed = true;
         store::LayerRecord rec;
         rec.chainId = chain;
         rec.diffId = s.diffId;
@@ -387,6 +325,7 @@ Status Engine::commitLayers(QList<StagedLayer *> stack, QStringList *chainIdsOut
         rec.blobSize = s.blobSize;
         rec.tarSize = s.tarSize;
         rec.size = s.fileBytes;
+        rec.unpacked = false;
         BERTH_TRY(m_meta->addLayer(rec));
     }
     if (chainIdsOut)
@@ -448,7 +387,10 @@ Result<QString> Engine::importImage(Reader &in, const ImportOptions &options)
 
     BERTH_TRY_ASSIGN(StagedLayer staged, stageLayer(in, options.progress));
     bool succeeded = false;
-    auto cleanup = qScopeGuard([&] { discardStagedAll({&staged}, !succeeded); });
+    auto cleanup = qScopeGuard([&] {
+        if (!succeeded)
+            discardStagedAll({&staged});
+    });
 
     const QString comment = options.message.isEmpty()
                                 ? QStringLiteral("Imported from ") + options.source
@@ -481,10 +423,12 @@ Result<LoadReport> Engine::load(Reader &in, const Progress &progress)
     std::vector<std::unique_ptr<StagedLayer>> staged;
     bool succeeded = false;
     auto cleanup = qScopeGuard([&] {
+        if (succeeded)
+            return;
         QList<StagedLayer *> list;
         for (auto &s : staged)
             list << s.get();
-        discardStagedAll(list, !succeeded);
+        discardStagedAll(list);
     });
 
     {

@@ -28,10 +28,13 @@ for delay in 0.01 0.03 0.05 0.08 0.12 0.17 0.25 0.4; do
     run berth images -q
     assert_eq 0 "$RC" "killed after ${delay}s: the store opens"
     if [[ -n $OUT ]]; then
-        # Present means complete: config, layer directory and its files are there.
+        # Present means complete: config, layer record and its whole blob are there
+        # (load stores layers packed; they are unpacked when first needed).
         assert_eq "$ID" "$(berth inspect -f '{{.Id}}' crash/img:1)" "killed after ${delay}s: image complete"
-        cmp -s /bin/busybox "$ROOT"/layers/*/diff/bin/busybox && ok "killed after ${delay}s: layer files complete" ||
-            not_ok "killed after ${delay}s: layer files complete"
+        BLOB=$(sqlite3 "$ROOT/berth.db" 'select blob_digest from layers')
+        assert_eq "0" "$(sqlite3 "$ROOT/berth.db" 'select unpacked from layers')" "killed after ${delay}s: layer recorded packed"
+        tar -xOf "$ROOT/oci/blobs/sha256/${BLOB#sha256:}" ./bin/busybox | cmp -s - /bin/busybox &&
+            ok "killed after ${delay}s: layer blob complete" || not_ok "killed after ${delay}s: layer blob complete"
         berth rmi crash/img:1 >/dev/null
     fi
 done

@@ -1,6 +1,7 @@
 # import, images, tag, history, inspect, rmi, prune, events: docker's outputs.
 source "$(dirname "$0")/lib.sh"
 need busybox
+need sqlite3
 
 make_busybox_rootfs "$T/rootfs"
 tar -C "$T/rootfs" -cf "$T/rootfs.tar" .
@@ -40,7 +41,8 @@ assert_eq "$TARSUM" "$(berth inspect -f '{{index .RootFS.Layers 0}}' gz:1)" "gzi
 run sh -c "cat '$T/rootfs.tar.xz' | '$BERTH_BIN/berth' import - xz:1"
 assert_eq 0 "$RC" "xz import from stdin"
 assert_eq "$TARSUM" "$(berth inspect -f '{{index .RootFS.Layers 0}}' xz:1)" "xz import: same diffID"
-assert_eq "1" "$(ls "$ROOT/layers" | wc -l | tr -d ' ')" "three images share one layer directory"
+assert_eq "1" "$(sqlite3 "$ROOT/berth.db" 'select count(*) from layers')" "three images share one layer"
+assert_eq "0" "$(ls "$ROOT/layers" | wc -l | tr -d ' ')" "import unpacks no layer"
 
 # history
 run berth history myimg:v1
@@ -78,13 +80,14 @@ assert_eq 0 "$RC" "rmi -f by id"
 assert_contains "$OUT" "Untagged: myimg:v1" "rmi -f untags"
 assert_contains "$OUT" "Untagged: other/again:latest" "rmi -f untags every tag"
 assert_contains "$OUT" "Deleted: $ID" "rmi -f deletes"
-assert_eq "1" "$(ls "$ROOT/layers" | wc -l | tr -d ' ')" "shared layer stays while other images use it"
+assert_eq "1" "$(sqlite3 "$ROOT/berth.db" 'select count(*) from layers')" "shared layer stays while other images use it"
 run berth rmi nosuch:tag
 assert_eq 1 "$RC" "rmi unknown fails"
 assert_eq "Error: No such image: nosuch:tag" "$ERR" "rmi unknown message"
 berth rmi gz:1 >/dev/null
 run berth rmi xz:1
 assert_contains "$OUT" "Deleted: $TARSUM" "last image takes the layer with it"
+assert_eq "0" "$(sqlite3 "$ROOT/berth.db" 'select count(*) from layers')" "no layer left"
 assert_eq "0" "$(ls "$ROOT/layers" | wc -l | tr -d ' ')" "no layer directories left"
 assert_eq "" "$(ls "$ROOT/oci/blobs/sha256")" "no blobs left"
 

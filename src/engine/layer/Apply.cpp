@@ -1,10 +1,10 @@
-// Unpacking a layer tar: a reading thread (source, decompression, diffID hash)
-// feeds libarchive, and the Unpacker turns each entry into a file-system object
-// inside the root.
+// Unpacking a layer tar: a TarStream (source, decompression, diffID hash on a
+// reading thread) feeds libarchive, and the Unpacker turns each entry into a
+// file-system object inside the root.
 #include "layer/Apply.h"
 
-#include "layer/Compression.h"
 #include "layer/LayerFs.h"
+#include "layer/TarStream.h"
 #include "util/Fs.h"
 
 #include <QFile>
@@ -12,20 +12,14 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include <array>
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <map>
-#include <mutex>
-#include <optional>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
-#include <thread>
 #include <unistd.h>
 
 namespace berth::layer {
@@ -33,10 +27,6 @@ namespace berth::layer {
 namespace {
 
 using namespace detail;
-
-// The tar is read in 1 MiB chunks: libarchive hands file data out as pointers
-// into them, so most file contents go from this buffer straight to write(2).
-constexpr qint64 kTarChunk = 1 << 20;
 
 // openat2(2) relative to the layer root, with the root acting as "/" for
 // every step of the walk: `..` stops at it and absolute symlinks restart at
@@ -57,194 +47,6 @@ int openInRoot(int rootFd, const char *path, int flags)
             return int(fd);
     }
 }
-
-// Passes reads through, reporting the running total to the caller.
-class CountingReader : public Reader
-{
-public:
-    CountingReader(Reader &source, const Progress &progress)
-        : m_source(source), m_progress(progress)
-    {
-    }
-
-    Result<qint64> read(char *buffer, qint64 max) override
-    {
-        auto n = m_source.read(buffer, max);
-        if (n.ok() && *n > 0) {
-            m_total += *n;
-            if (m_progress.onBytes)
-                m_progress.onBytes(m_total);
-        }
-        return n;
-    }
-
-private:
-    Reader &m_source;
-    const Progress &m_progress;
-    qint64 m_total = 0;
-};
-
-// Feeds libarchive from the decompressed stream and hashes every byte of it:
-// the diffID is the digest of the whole uncompressed tar. Reading the source,
-// decompressing and hashing run on a thread of their own, a few chunks ahead
-// of the unpacking, which spends its time in the kernel creating files: on
-// two cores the two halves overlap instead of taking turns.
-class TarSource
-{
-public:
-    TarSource(Reader &reader, const Progress &progress) : m_reader(reader), m_progress(progress)
-    {
-        for (auto &chunk : m_chunks) {
-            chunk.data.reset(new char[kTarChunk]);
-            m_free.push_back(&chunk);
-        }
-        m_thread = std::thread([this] { produce(); });
-    }
-
-    ~TarSource() { stop(); }
-
-    TarSource(const TarSource &) = delete;
-    TarSource &operator=(const TarSource &) = delete;
-
-    // The next chunk of the tar, valid until the following call; 0 bytes
-    // at the end.
-    Result<qint64> next(const char **data)
-    {
-        if (m_ended)
-            return qint64(0);
-        std::unique_lock lock(m_mutex);
-        if (m_current) {
-            m_free.push_back(m_current);
-            m_current = nullptr;
-            m_changed.notify_all();
-        }
-        m_changed.wait(lock, [this] { return !m_full.empty(); });
-        Chunk *chunk = m_full.front();
-        m_full.pop_front();
-        if (chunk->error) {
-            m_error = chunk->error;
-            m_full.push_front(chunk); // every later call fails the same way
-            return *chunk->error;
-        }
-        m_current = chunk;
-        m_ended = chunk->size == 0;
-        *data = chunk->data.get();
-        return chunk->size;
-    }
-
-    // libarchive stops at the end-of-archive blocks; the rest of the stream
-    // (record padding, trailing bytes) is still part of what the diffID covers.
-    Status drain()
-    {
-        const char *data = nullptr;
-        for (;;) {
-            BERTH_TRY_ASSIGN(const qint64 n, next(&data));
-            if (n == 0)
-                return {};
-        }
-    }
-
-    // Why the last read failed, kept because libarchive only reports "-1".
-    const std::optional<Error> &error() const { return m_error; }
-
-    // Only after drain() returned ok: the stream was read to its end.
-    Digest finish(qint64 *size)
-    {
-        stop();
-        *size = m_hash.bytes();
-        return m_hash.finish();
-    }
-
-private:
-    struct Chunk
-    {
-        std::unique_ptr<char[]> data;
-        qint64 size = 0;
-        std::optional<Error> error;
-    };
-
-    void produce()
-    {
-        for (;;) {
-            Chunk *chunk = nullptr;
-            {
-                std::unique_lock lock(m_mutex);
-                m_changed.wait(lock, [this] { return m_stopping || !m_free.empty(); });
-                if (m_stopping)
-                    return;
-                chunk = m_free.front();
-                m_free.pop_front();
-            }
-            chunk->size = 0;
-            if (m_progress.cancelled()) {
-                chunk->error = cancelledError(tr("read layer"));
-            } else {
-                auto n = m_reader.read(chunk->data.get(), kTarChunk);
-                if (n.ok()) {
-                    chunk->size = *n;
-                    m_hash.update(chunk->data.get(), *n);
-                } else {
-                    chunk->error = n.error();
-                }
-            }
-            const bool last = chunk->size == 0;
-            {
-                std::lock_guard lock(m_mutex);
-                m_full.push_back(chunk);
-                m_changed.notify_all();
-            }
-            if (last)
-                return;
-        }
-    }
-
-    void stop()
-    {
-        {
-            std::lock_guard lock(m_mutex);
-            m_stopping = true;
-            m_changed.notify_all();
-        }
-        if (m_thread.joinable())
-            m_thread.join();
-    }
-
-    // Four chunks: enough to ride out uneven reads and entry sizes without
-    // holding much memory.
-    static constexpr int kChunks = 4;
-
-    Reader &m_reader;
-    const Progress &m_progress;
-    Sha256 m_hash; // used by the reading thread only until it ends
-    std::array<Chunk, kChunks> m_chunks;
-    std::mutex m_mutex;
-    std::condition_variable m_changed;
-    std::deque<Chunk *> m_free;
-    std::deque<Chunk *> m_full;
-    Chunk *m_current = nullptr;
-    bool m_ended = false; // consumer side: the end of the stream was handed out
-    bool m_stopping = false;
-    std::optional<Error> m_error;
-    std::thread m_thread;
-};
-
-la_ssize_t readTar(struct archive *a, void *client, const void **out)
-{
-    auto *source = static_cast<TarSource *>(client);
-    const char *data = nullptr;
-    auto n = source->next(&data);
-    if (!n.ok()) {
-        archive_set_error(a, EIO, "%s", n.error().message.toUtf8().constData());
-        return -1;
-    }
-    *out = data;
-    return la_ssize_t(*n);
-}
-
-struct ArchiveDeleter
-{
-    void operator()(struct archive *a) const { archive_read_free(a); }
-};
 
 // What a directory gets once everything inside it is written: its mode (it
 // is kept writable until then) and its times (creating children changes them).
@@ -279,16 +81,6 @@ private:
         QByteArray base;       // last component
     };
 
-    Error entryError(const QString &label, const Error &cause) const
-    {
-        return cause.prefixed(tr("entry \"%1\"").arg(label));
-    }
-    Error entryError(const QString &label, ErrorCode code, const QString &cause) const
-    {
-        return makeError(code, tr("entry \"%1\": %2").arg(label, cause));
-    }
-
-    Result<std::vector<QByteArray>> split(const char *raw, const QString &label) const;
     Result<UniqueFd> openParent(const std::vector<QByteArray> &components, qsizetype count);
     Status applyRoot(archive_entry *e, const QString &label);
     Status applyWhiteout(Target &t);
@@ -313,28 +105,6 @@ private:
     QByteArray m_parentPath;
     qint64 m_fileBytes = 0;
 };
-
-Result<std::vector<QByteArray>> Unpacker::split(const char *raw, const QString &label) const
-{
-    const QByteArray name(raw ? raw : "");
-    if (name.isEmpty())
-        return entryError(label, ErrorCode::InvalidArgument, tr("empty name"));
-    if (name.startsWith('/'))
-        return entryError(label, ErrorCode::InvalidArgument,
-                          tr("absolute path not allowed in a layer"));
-    std::vector<QByteArray> components;
-    for (const QByteArray &part : name.split('/')) {
-        if (part.isEmpty() || part == ".")
-            continue;
-        // Rejecting every ".." (not only those that would climb out) keeps
-        // the rule simple to check and is what well-formed layers never need.
-        if (part == "..")
-            return entryError(label, ErrorCode::InvalidArgument,
-                              tr("path escapes the layer root (\"..\" component)"));
-        components.push_back(part);
-    }
-    return components;
-}
 
 // The first `count` components as a directory inside the root, creating any
 // that are missing (tars may omit parent entries). Resolution follows
@@ -398,7 +168,7 @@ Status Unpacker::entry(archive_entry *e)
 {
     const char *raw = archive_entry_pathname(e);
     const QString label = QString::fromUtf8(raw ? raw : "");
-    BERTH_TRY_ASSIGN(std::vector<QByteArray> components, split(raw, label));
+    BERTH_TRY_ASSIGN(std::vector<QByteArray> components, splitEntryName(raw, label));
     if (components.empty())
         return applyRoot(e, label);
 
@@ -616,16 +386,9 @@ Status Unpacker::makeNode(Target &t, mode_t type)
 Status Unpacker::makeHardlink(Target &t, const char *linkName)
 {
     const QString targetLabel = QString::fromUtf8(linkName);
-    const QByteArray name(linkName);
-    if (name.startsWith('/'))
-        return entryError(t.label, ErrorCode::InvalidArgument,
-                          tr("hard link target \"%1\" is an absolute path").arg(targetLabel));
-    auto components = split(linkName, t.label);
-    if (!components.ok() || components->empty())
-        return entryError(t.label, ErrorCode::InvalidArgument,
-                          tr("hard link target \"%1\" escapes the layer root").arg(targetLabel));
+    BERTH_TRY_ASSIGN(const std::vector<QByteArray> components, hardlinkTarget(linkName, t.label));
     QByteArray targetPath;
-    for (const QByteArray &c : *components)
+    for (const QByteArray &c : components)
         targetPath = joinPath(targetPath, c);
     if (targetPath == t.path)
         return {};
@@ -633,8 +396,8 @@ Status Unpacker::makeHardlink(Target &t, const char *linkName)
     // The target's directory resolves inside the root; its last component is
     // never followed (linkat without AT_SYMLINK_FOLLOW links a symlink itself).
     QByteArray dirPath;
-    for (size_t i = 0; i + 1 < components->size(); ++i)
-        dirPath = joinPath(dirPath, (*components)[i]);
+    for (size_t i = 0; i + 1 < components.size(); ++i)
+        dirPath = joinPath(dirPath, components[i]);
     UniqueFd targetDir(
         openInRoot(m_root, dirPath.isEmpty() ? "." : dirPath.constData(), O_PATH | O_DIRECTORY));
     if (!targetDir.valid() && errno == ELOOP)
@@ -645,8 +408,8 @@ Status Unpacker::makeHardlink(Target &t, const char *linkName)
         return entryError(t.label,
                           Error::fromErrno(errno, tr("find hard link target"), targetLabel));
     BERTH_TRY(replaceExisting(t, false));
-    if (::linkat(targetDir.get(), components->back().constData(), t.parent, t.base.constData(),
-                 0) != 0)
+    if (::linkat(targetDir.get(), components.back().constData(), t.parent, t.base.constData(), 0) !=
+        0)
         return entryError(t.label, Error::fromErrno(errno, tr("create hard link to"), targetLabel));
     return {};
 }
@@ -717,47 +480,24 @@ Result<ApplyResult> applyLayer(Reader &in, const QString &root, const ApplyOptio
     if (!rootFd.valid())
         return Error::fromErrno(errno, tr("open layer directory"), root);
 
-    CountingReader counted(in, options.progress);
-    const std::unique_ptr<Reader> plain = decompressingReader(counted, QString());
-    TarSource source(*plain, options.progress);
-
-    std::unique_ptr<struct archive, ArchiveDeleter> archive(archive_read_new());
-    archive_read_support_format_tar(archive.get());
-    // A zero-byte stream is an empty layer too.
-    archive_read_support_format_empty(archive.get());
-    const auto archiveError = [&]() -> Error {
-        if (source.error())
-            return source.error()->prefixed(operation);
-        return makeError(ErrorCode::Corrupt,
-                         operation + QStringLiteral(": ") +
-                             QString::fromUtf8(archive_error_string(archive.get())));
-    };
-    if (archive_read_open(archive.get(), &source, nullptr, readTar, nullptr) != ARCHIVE_OK)
-        return archiveError();
-
-    Unpacker unpacker(archive.get(), rootFd.get(), options);
+    TarStream tar(in, options.progress, HashOn::ReadingThread, operation);
+    BERTH_TRY(tar.open());
+    Unpacker unpacker(tar.archive(), rootFd.get(), options);
     for (;;) {
-        archive_entry *entry = nullptr;
-        const int rc = archive_read_next_header(archive.get(), &entry);
-        if (rc == ARCHIVE_EOF)
+        BERTH_TRY_ASSIGN(archive_entry *const entry, tar.next());
+        if (!entry)
             break;
-        if (rc < ARCHIVE_WARN)
-            return archiveError();
         if (options.progress.cancelled())
             return cancelledError(operation);
         Status st = unpacker.entry(entry);
         if (!st.ok())
-            return source.error() ? archiveError() : st.error().prefixed(operation);
+            return tar.failed(st.error());
     }
-    Status drained = source.drain();
-    if (!drained.ok())
-        return drained.error().prefixed(operation);
+    ApplyResult result;
+    BERTH_TRY_ASSIGN(result.diffId, tar.finish(&result.tarSize));
     Status finished = unpacker.finishDirectories();
     if (!finished.ok())
         return finished.error().prefixed(operation);
-
-    ApplyResult result;
-    result.diffId = source.finish(&result.tarSize);
     result.fileBytes = unpacker.fileBytes();
     return result;
 }
