@@ -1,0 +1,64 @@
+// Starting a container's init: the process clone(2)d into the container's
+// namespaces that builds the root filesystem (Rootfs.h), becomes the
+// container's user with its limits, capabilities and seccomp filter, and
+// execs spec.process.
+//
+// The shim calls startContainer() once per container:
+//   parent (shim)                         child (init, pid 1 of its pid namespace)
+//   clone(CLONE_NEW*)  ------------------> waits for the go-ahead
+//   beforeSetup(pid): joins the cgroup
+//   go-ahead          -------------------> unshare(CLONE_NEWCGROUP): the group just
+//                                          joined becomes its cgroup root;
+//                                          hostname, stdio, rootfs, rlimits,
+//                                          groups/gid/uid, cwd, capabilities,
+//                                          no_new_privs, seccomp, execve
+//   returns            <-- pipe closed --- (its end is close-on-exec)
+//                      <-- or a failure report, then the child exits and is reaped
+// The container's process is the shim's child, so the shim reaps it and learns
+// its exit status with waitpid(2).
+#pragma once
+
+#include "runtime/Spec.h"
+
+#include <sys/types.h>
+
+#include <functional>
+#include <optional>
+
+namespace berth::runtime {
+
+// The descriptors that become the container's 0, 1 and 2; -1 gives /dev/null.
+// With spec.process.terminal they are a pty's slave, which also becomes the
+// container's controlling terminal (a new session, TIOCSCTTY).
+struct Stdio
+{
+    int in = -1;
+    int out = -1;
+    int err = -1;
+};
+
+// Why the container's process did not start, with docker's exit code: 127 the
+// command was not found, 126 it could not be executed, 125 anything else.
+// The exec messages are docker's: `exec: "foo": executable file not found in
+// $PATH`, `exec: "/nope": stat /nope: no such file or directory`,
+// `exec: "/etc": permission denied` (their err is 0: the text says it all).
+struct StartFailure
+{
+    Failure failure;
+    int exitCode = 125;
+};
+
+// Clones the init into spec.namespaces (a mount namespace always: the root
+// filesystem is built in it; a new network namespace unless spec.hostNetwork
+// or spec.netNsPath, which the init joins), calls beforeSetup(pid) before the
+// child does anything, and returns once the process has exec'd (*pid is then
+// its pid) or failed (the child is reaped). A failing beforeSetup kills the
+// child and is returned with exit code 125. The caller keeps and closes the
+// stdio descriptors. Not for multi-threaded callers: the child starts from a
+// raw clone, without the fork handlers that make libc usable after a fork of a
+// threaded process.
+std::optional<StartFailure> startContainer(const Spec &spec, const Stdio &stdio,
+                                           const std::function<Outcome(pid_t)> &beforeSetup,
+                                           pid_t *pid);
+
+} // namespace berth::runtime

@@ -1,0 +1,75 @@
+// The container log in docker's json-file format, written by berth-shim.
+//
+// Every line the container prints becomes one JSON object on its own line:
+//   {"log":"hello\n","stream":"stdout","time":"2026-11-23T10:00:00.123456789Z"}
+// so `docker logs`-style readers (the engine's, or any tool that reads docker's
+// files) can follow it. Output arrives in arbitrary chunks; a line is held back
+// per stream until its newline, or written without one once it reaches 16 KiB,
+// or when the stream ends (docker's copier does the same, so a reader joins
+// entries without "\n" to the next one).
+//
+// Rotation follows docker's logger: before an entry is written, when the file
+// has already reached max-size, log.N-1 is dropped, log.i becomes log.i+1,
+// log becomes log.1 and a new log is started. With max-file 1 the log is simply
+// truncated. A file may therefore exceed max-size by one entry, as docker's does.
+#pragma once
+
+#include "runtime/Spec.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <string_view>
+
+namespace berth::runtime {
+
+enum class LogStream { Stdout, Stderr };
+
+// Go's time.RFC3339Nano in UTC: "2026-11-23T10:00:00.1234Z" (trailing zeros of
+// the fraction dropped, no fraction at all on a whole second), the format docker
+// writes in "time" and in inspect's StartedAt/FinishedAt.
+std::string rfc3339Nano(const timespec &time);
+
+// Appends one log entry (without the line's terminating "\n" of the file) with
+// log escaped exactly as docker's json-file writer does: \" \\ \n \r, \u00XX for
+// every other control character (tab included) and for < > &, \u2028 \u2029,
+// and \ufffd for each byte that is not valid UTF-8.
+void appendJsonLogEntry(std::string *out, std::string_view log, LogStream stream,
+                        const timespec &time);
+
+class JsonLog
+{
+public:
+    // Longest partial line kept back waiting for its newline.
+    static constexpr size_t MaxLineBuffer = 16 * 1024;
+
+    JsonLog() = default;
+    JsonLog(const JsonLog &) = delete;
+    JsonLog &operator=(const JsonLog &) = delete;
+    ~JsonLog();
+
+    // maxSize 0 means unlimited; maxFiles below 1 counts as 1.
+    Outcome open(const std::string &path, int64_t maxSize, int maxFiles);
+    bool isOpen() const { return m_fd >= 0; }
+
+    // Logs a chunk of output read from the container at time now.
+    Outcome write(LogStream stream, std::string_view data, const timespec &now);
+    // Writes the stream's held-back partial line, if any (the stream ended).
+    Outcome flush(LogStream stream, const timespec &now);
+    void close();
+
+private:
+    Outcome writeEntry(std::string_view log, LogStream stream, const timespec &time);
+    Outcome rotate();
+
+    int m_fd = -1;
+    std::string m_path;
+    int64_t m_maxSize = 0;
+    int m_maxFiles = 1;
+    int64_t m_size = 0;
+    std::string m_partial[2]; // by LogStream
+    std::string m_entry;      // reused encoding buffer
+};
+
+} // namespace berth::runtime
