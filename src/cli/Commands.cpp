@@ -16,14 +16,35 @@ std::shared_ptr<Command> makeInfoCommand();
 std::shared_ptr<Command> makeDfCommand();
 std::shared_ptr<Command> makeVersionCommand();
 std::shared_ptr<Command> makeEventsCommand();
+std::shared_ptr<Command> makeRunCommand();
+std::shared_ptr<Command> makeCreateCommand();
+std::shared_ptr<Command> makePsCommand();
+std::shared_ptr<Command> makeLogsCommand();
+std::shared_ptr<Command> makeContainerInspectCommand();
+QList<std::shared_ptr<Command>> makeContainerLifecycleCommands();
 
 QList<std::shared_ptr<Command>> allCommands()
 {
-    return {makeImagesCommand(),       makeImportCommand(),  makeLoadCommand(),
-            makeSaveCommand(),         makeTagCommand(),     makeRmiCommand(),
-            makeImagePruneCommand(),   makeHistoryCommand(), makeInspectCommand(),
-            makeImageInspectCommand(), makeInfoCommand(),    makeDfCommand(),
-            makeVersionCommand(),      makeEventsCommand()};
+    return QList<std::shared_ptr<Command>>{makeImagesCommand(),
+                                           makeImportCommand(),
+                                           makeLoadCommand(),
+                                           makeSaveCommand(),
+                                           makeTagCommand(),
+                                           makeRmiCommand(),
+                                           makeImagePruneCommand(),
+                                           makeHistoryCommand(),
+                                           makeInspectCommand(),
+                                           makeImageInspectCommand(),
+                                           makeInfoCommand(),
+                                           makeDfCommand(),
+                                           makeVersionCommand(),
+                                           makeEventsCommand(),
+                                           makeRunCommand(),
+                                           makeCreateCommand(),
+                                           makePsCommand(),
+                                           makeLogsCommand(),
+                                           makeContainerInspectCommand()} +
+           makeContainerLifecycleCommands();
 }
 
 } // namespace berth::cli

@@ -39,6 +39,7 @@ const FlagSet::Flag *FlagSet::findShort(QChar c) const
 
 bool FlagSet::set(const Flag &f, const QString &value, bool hasValue)
 {
+    m_set.insert(f.name);
     switch (f.kind) {
     case Bool: {
         bool v = true;

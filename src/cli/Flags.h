@@ -7,6 +7,7 @@
 #pragma once
 
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -27,6 +28,8 @@ public:
     bool parse(const QStringList &args);
     const QStringList &positionals() const { return m_positionals; }
     bool helpRequested() const { return m_help; }
+    // Whether the flag was given at all (an empty --entrypoint "" resets).
+    bool isSet(const QString &name) const { return m_set.contains(name); }
     QString errorMessage() const { return m_error; }
     // The "Options:" block of --help.
     QString optionsHelp() const;
@@ -48,6 +51,7 @@ private:
 
     QList<Flag> m_flags;
     QStringList m_positionals;
+    QSet<QString> m_set;
     QString m_error;
     bool m_help = false;
     bool m_interspersed = true;

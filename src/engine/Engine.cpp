@@ -1,5 +1,6 @@
 #include "Engine.h"
 
+#include "layer/Apply.h"
 #include "reference/Reference.h"
 #include "util/Fs.h"
 
@@ -7,7 +8,9 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include <cerrno>
 #include <csignal>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace berth {
@@ -345,15 +348,8 @@ Status Engine::collectGarbageLocked(QList<RemovedItem> *deleted, qint64 *reclaim
             candidateBlobs.insert(rec->blobDigest);
             if (reclaimed)
                 *reclaimed += rec->size;
-            // Move aside first so a crash mid-delete never leaves a half layer
-            // under its real name.
-            const QString dir = m_root + QStringLiteral("/layers/") + digestHex(chain);
-            const QString trash = stagingPath(QStringLiteral("rm-") + digestHex(chain).left(16));
-            if (::rename(QFile::encodeName(dir).constData(),
-                         QFile::encodeName(trash).constData()) == 0)
-                BERTH_TRY(fs::removeTree(trash));
-            else
-                BERTH_TRY(fs::removeTree(dir));
+            // Loaded layers that nothing ran have no directory.
+            BERTH_TRY(removeLayerDirectory(chain));
             if (deleted)
                 *deleted << RemovedItem{RemovedItem::Deleted, chain};
         }
@@ -379,6 +375,91 @@ Status Engine::collectGarbageLocked(QList<RemovedItem> *deleted, qint64 *reclaim
             BERTH_TRY(m_content->removeBlob(d));
     }
     return {};
+}
+
+Status Engine::removeLayerDirectory(const QString &chainId)
+{
+    const QString dir = m_root + QStringLiteral("/layers/") + digestHex(chainId);
+    const QString trash = stagingPath(QStringLiteral("rm-") + digestHex(chainId).left(16));
+    if (::rename(QFile::encodeName(dir).constData(), QFile::encodeName(trash).constData()) == 0)
+        return fs::removeTree(trash);
+    return fs::removeTree(dir);
+}
+
+Status Engine::ensureUnpacked(const QStringList &chainIdsBottomFirst, const Progress &progress)
+{
+    for (const QString &chain : chainIdsBottomFirst) {
+        BERTH_TRY_ASSIGN(const auto rec, m_meta->layer(chain));
+        if (!rec)
+            return Error{ErrorCode::NotFound, tr("unpack layer %1: no such layer").arg(chain)};
+        if (!rec->unpacked)
+            BERTH_TRY(unpackLayer(chain, progress));
+    }
+    return {};
+}
+
+Status Engine::unpackLayer(const QString &chainId, const Progress &progress)
+{
+    const QString operation = tr("unpack layer %1").arg(chainId);
+    const QString hex = digestHex(chainId);
+    // One process unpacks a layer at a time; one that waited finds it done.
+    BERTH_TRY_ASSIGN(FileLock layerLock,
+                     FileLock::acquire(m_root + QStringLiteral("/locks/layer-") + hex +
+                                       QStringLiteral(".lock")));
+    BERTH_TRY_ASSIGN(const auto rec, m_meta->layer(chainId));
+    if (!rec)
+        return Error{ErrorCode::NotFound, tr("%1: no such layer").arg(operation)};
+    if (rec->unpacked)
+        return {};
+    // A directory that is not marked unpacked while we hold the layer's lock is
+    // what a crash left (between the rename and the mark): it is made again.
+    BERTH_TRY(removeLayerDirectory(chainId));
+
+    BERTH_TRY_ASSIGN(const QString staging, makeStagingDir());
+    // After the rename the staging directory is gone and this finds nothing.
+    auto cleanup = qScopeGuard([&] { (void)fs::removeTree(staging); });
+    const QString diff = staging + QStringLiteral("/diff");
+    BERTH_TRY(fs::makeDirs(diff, 0755));
+    const QString blob = m_content->blobPath(rec->blobDigest);
+    const int fd = ::open(QFile::encodeName(blob).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return Error::fromErrno(errno, tr("open layer blob"), blob).prefixed(operation);
+    auto closeBlob = qScopeGuard([fd] { ::close(fd); });
+    FdReader reader(fd, blob);
+    layer::ApplyOptions options;
+    options.preserveOwners = ::geteuid() == 0;
+    options.progress = progress;
+    BERTH_TRY_ASSIGN(const layer::ApplyResult applied, layer::applyLayer(reader, diff, options));
+    if (applied.diffId != rec->diffId)
+        return Error{ErrorCode::Corrupt,
+                     tr("%1: its blob %2 unpacks to diffID %3, not %4")
+                         .arg(operation, rec->blobDigest, applied.diffId, rec->diffId)};
+
+    // One syncfs makes every unpacked file durable before the directory gets
+    // its real name (cheaper than an fsync per file).
+    const int dirFd =
+        ::open(QFile::encodeName(staging).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirFd < 0)
+        return Error::fromErrno(errno, tr("open"), staging).prefixed(operation);
+    const int synced = ::syncfs(dirFd);
+    const int syncErrno = errno;
+    ::close(dirFd);
+    if (synced != 0)
+        return Error::fromErrno(syncErrno, tr("sync file system of"), staging).prefixed(operation);
+    const QString dir = m_root + QStringLiteral("/layers/") + hex;
+    if (::rename(QFile::encodeName(staging).constData(), QFile::encodeName(dir).constData()) != 0)
+        return Error::fromErrno(errno, tr("rename layer directory"), dir).prefixed(operation);
+    BERTH_TRY(fs::syncDir(m_root + QStringLiteral("/layers")));
+
+    BERTH_TRY_ASSIGN(FileLock storeLock, lockStore());
+    Status marked = m_meta->setLayerUnpacked(chainId);
+    if (marked.ok())
+        return {};
+    (void)removeLayerDirectory(chainId);
+    if (marked.error().code == ErrorCode::NotFound)
+        return Error{ErrorCode::Conflict,
+                     tr("%1: the layer was removed by another berth process").arg(operation)};
+    return marked;
 }
 
 Result<PruneReport> Engine::pruneImages(bool all)

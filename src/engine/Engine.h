@@ -10,6 +10,10 @@
 // the CLI calls them directly. Several processes may open one root at once:
 // writes to metadata and the OCI index happen under <root>/locks/store.lock,
 // long unpacks happen outside it in private temp directories.
+//
+// A layer enters the store as a blob and a record (load, import); its
+// directory layers/<hex>/diff is made the first time something needs its
+// files (ensureUnpacked), once per chainID, and shared from then on.
 #pragma once
 
 #include "content/ContentStore.h"
@@ -135,6 +139,15 @@ public:
     Result<QString> importImage(Reader &in, const ImportOptions &options);
     // Reads a `docker save` archive (Docker 20.10 or 25+) or an OCI image-layout tar.
     Result<LoadReport> load(Reader &in, const Progress &progress = {});
+    // Makes sure every layer of a chain has its directory (layerDir), unpacking
+    // those that have none from their blobs: into a private temp directory,
+    // made durable with one syncfs, renamed into place, and only then recorded
+    // as unpacked. Two processes asking for the same layer unpack it once
+    // (<root>/locks/layer-<hex>.lock). A tar that cannot be unpacked fails with
+    // the unpack's error naming the entry, leaving the layer as it was.
+    // What containers (snapshots), the layer explorer and commit/diff call
+    // before they read a layer's files; nothing else needs them.
+    Status ensureUnpacked(const QStringList &chainIdsBottomFirst, const Progress &progress = {});
     // Writes one archive holding the images (Docker 25 layout: OCI layout plus
     // manifest.json, which Docker 20.10 and skopeo's docker-archive read too).
     Status save(const QStringList &names, Writer &out, const Progress &progress = {});
@@ -148,11 +161,18 @@ public:
     Result<DiskUsage> diskUsage() const;
 
 private:
+    // The container half of the facade (Containers.h) shares the store lock,
+    // the journal and the scratch naming.
+    friend class Containers;
     Engine() = default;
     struct StagedLayer;
     Result<StagedLayer> stageLayer(Reader &in, const Progress &progress);
     Status commitLayers(QList<StagedLayer *> stack, QStringList *chainIdsOut);
-    void discardStagedAll(const QList<StagedLayer *> &staged, bool dropBlobs);
+    void discardStagedAll(const QList<StagedLayer *> &staged);
+    Status unpackLayer(const QString &chainId, const Progress &progress);
+    // Removes layers/<hex> (moved aside first, so a crash never leaves half a
+    // layer under its real name); a layer that has none is fine.
+    Status removeLayerDirectory(const QString &chainId);
     Status rebuildIndexLocked();
     Status collectGarbageLocked(QList<RemovedItem> *deleted, qint64 *reclaimed);
     Result<QString> storeImageLocked(const image::ImageConfig &config,

@@ -77,7 +77,7 @@ private slots:
     {
         {
             auto s = openStore(m_db);
-            QCOMPARE(s->schemaVersion(), 1);
+            QCOMPARE(s->schemaVersion(), 2);
             QVERIFY(s->addLayer(makeLayer(QStringLiteral("a"))).ok());
         }
         // A second connection sees WAL mode (persistent in the file) and the schema.
@@ -158,7 +158,7 @@ private slots:
                           }),
             QString());
         auto s = openStore(m_db);
-        QCOMPARE(s->schemaVersion(), 1);
+        QCOMPARE(s->schemaVersion(), 2);
         auto all = s->layers();
         QVERIFY(all.ok());
         QCOMPARE(all->size(), 2);

@@ -1,29 +1,56 @@
 // berth inspect / image inspect: docker's image JSON, or a Go template per object.
 #include "Command.h"
 
+#include "Containers.h"
 #include "util/GoTemplate.h"
 
 namespace berth::cli {
 
 namespace {
 
+// docker inspect looks for a container first, then an image; the typed
+// commands look for one kind only.
+enum class Kind { Any, Image, Container };
+
 class Inspect : public Command
 {
 public:
-    explicit Inspect(bool imageOnly) : m_imageOnly(imageOnly) {}
+    explicit Inspect(Kind kind) : m_kind(kind), m_imageOnly(kind == Kind::Image) {}
     QStringList names() const override
     {
-        return {m_imageOnly ? QStringLiteral("image inspect") : QStringLiteral("inspect")};
+        switch (m_kind) {
+        case Kind::Image:
+            return {QStringLiteral("image inspect")};
+        case Kind::Container:
+            return {QStringLiteral("container inspect")};
+        case Kind::Any:
+            break;
+        }
+        return {QStringLiteral("inspect")};
     }
     QString usage() const override
     {
-        return m_imageOnly ? QStringLiteral("[OPTIONS] IMAGE [IMAGE...]")
-                           : QStringLiteral("[OPTIONS] NAME|ID [NAME|ID...]");
+        switch (m_kind) {
+        case Kind::Image:
+            return QStringLiteral("[OPTIONS] IMAGE [IMAGE...]");
+        case Kind::Container:
+            return QStringLiteral("[OPTIONS] CONTAINER [CONTAINER...]");
+        case Kind::Any:
+            break;
+        }
+        return QStringLiteral("[OPTIONS] NAME|ID [NAME|ID...]");
     }
     QString summary() const override
     {
-        return m_imageOnly ? QStringLiteral("Display detailed information on one or more images")
-                           : QStringLiteral("Return low-level information on Docker objects");
+        switch (m_kind) {
+        case Kind::Image:
+            return QStringLiteral("Display detailed information on one or more images");
+        case Kind::Container:
+            return QStringLiteral("Display detailed information on one or more containers");
+        case Kind::Any:
+            break;
+        }
+        return QStringLiteral("Return low-level information on Docker objects");
     }
 
     int run(Context &ctx, const QStringList &args) override
@@ -41,8 +68,12 @@ public:
         }
         if (int rc = parseArgs(ctx, flags, args, 1); rc >= 0)
             return rc;
-        if (!type.isEmpty() && type != QLatin1String("image"))
+        if (!type.isEmpty() && type != QLatin1String("image") && type != QLatin1String("container"))
             return ctx.fail(QStringLiteral("\"%1\" is not a valid value for --type").arg(type));
+        const bool images =
+            m_kind == Kind::Image || (m_kind == Kind::Any && type != QLatin1String("container"));
+        const bool containers =
+            m_kind == Kind::Container || (m_kind == Kind::Any && type != QLatin1String("image"));
         Engine *engine = ctx.engine();
         if (!engine)
             return ExitError;
@@ -57,15 +88,27 @@ public:
         json::Value all = json::Value::array();
         QStringList errors;
         QStringList lines;
+        Containers containerStore(*engine);
         for (const QString &name : flags.positionals()) {
-            auto id = engine->resolveImage(name);
-            if (!id.ok()) {
-                errors << (id.error().code == ErrorCode::NotFound && !m_imageOnly
-                               ? QStringLiteral("No such object: %1").arg(name)
-                               : id.error().message);
+            Result<json::Value> v = Error{ErrorCode::NotFound, QString()};
+            if (containers) {
+                auto id = containerStore.resolve(name);
+                if (id.ok())
+                    v = containerStore.inspect(*id, size);
+                else if (id.error().code != ErrorCode::NotFound)
+                    v = id.error();
+            }
+            if (!v.ok() && v.error().code == ErrorCode::NotFound && images) {
+                auto id = engine->resolveImage(name);
+                v = id.ok() ? engine->inspectImage(*id) : Result<json::Value>(id.error());
+            }
+            if (!v.ok() && v.error().code == ErrorCode::NotFound) {
+                errors << (m_kind == Kind::Any ? QStringLiteral("No such object: %1").arg(name)
+                           : m_kind == Kind::Container
+                               ? QStringLiteral("No such container: %1").arg(name)
+                               : v.error().message);
                 continue;
             }
-            auto v = engine->inspectImage(*id);
             if (!v.ok()) {
                 errors << v.error().message;
                 continue;
@@ -94,6 +137,7 @@ public:
     }
 
 private:
+    Kind m_kind;
     bool m_imageOnly;
 };
 
@@ -101,12 +145,17 @@ private:
 
 std::shared_ptr<Command> makeInspectCommand()
 {
-    return std::make_shared<Inspect>(false);
+    return std::make_shared<Inspect>(Kind::Any);
 }
 
 std::shared_ptr<Command> makeImageInspectCommand()
 {
-    return std::make_shared<Inspect>(true);
+    return std::make_shared<Inspect>(Kind::Image);
+}
+
+std::shared_ptr<Command> makeContainerInspectCommand()
+{
+    return std::make_shared<Inspect>(Kind::Container);
 }
 
 } // namespace berth::cli

@@ -67,6 +67,15 @@ const std::vector<std::vector<const char *>> &migrations()
             " created INTEGER NOT NULL)",
             "CREATE INDEX containers_image ON containers(image_id)",
         },
+        {
+            // Load stores a layer's blob and checks its tar at once but unpacks
+            // the layer the first time something needs its files (containerd's
+            // split of content and snapshots). Layers stored before were unpacked.
+            "ALTER TABLE layers ADD COLUMN unpacked INTEGER NOT NULL DEFAULT 1",
+            // The container's docker-style configuration (Config + HostConfig as
+            // JSON), so `ps` is one query; run-time state lives in the bundle.
+            "ALTER TABLE containers ADD COLUMN config TEXT NOT NULL DEFAULT '{}'",
+        },
     };
     return all;
 }
@@ -90,7 +99,7 @@ QDateTime toTime(const QVariant &v)
 
 // Columns in the order layerFromRow() reads them.
 const char *const LayerColumns =
-    "chain_id, diff_id, parent, blob_digest, blob_media_type, blob_size, tar_size, size";
+    "chain_id, diff_id, parent, blob_digest, blob_media_type, blob_size, tar_size, size, unpacked";
 
 LayerRecord layerFromRow(const QSqlQuery &q)
 {
@@ -103,6 +112,7 @@ LayerRecord layerFromRow(const QSqlQuery &q)
     l.blobSize = q.value(5).toLongLong();
     l.tarSize = q.value(6).toLongLong();
     l.size = q.value(7).toLongLong();
+    l.unpacked = q.value(8).toBool();
     return l;
 }
 
@@ -412,11 +422,27 @@ Status MetadataStore::addLayer(const LayerRecord &layer)
                 return Error{ErrorCode::NotFound,
                              tr("%1: parent layer %2 is not in the store").arg(op, layer.parent)};
         }
-        BERTH_TRY(m->run(op,
-                         QStringLiteral("INSERT INTO layers (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                             .arg(QLatin1String(LayerColumns)),
-                         {layer.chainId, layer.diffId, nullIfEmpty(layer.parent), layer.blobDigest,
-                          layer.blobMediaType, layer.blobSize, layer.tarSize, layer.size}));
+        BERTH_TRY(
+            m->run(op,
+                   QStringLiteral("INSERT INTO layers (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                       .arg(QLatin1String(LayerColumns)),
+                   {layer.chainId, layer.diffId, nullIfEmpty(layer.parent), layer.blobDigest,
+                    layer.blobMediaType, layer.blobSize, layer.tarSize, layer.size,
+                    layer.unpacked ? 1 : 0}));
+        return {};
+    });
+}
+
+Status MetadataStore::setLayerUnpacked(const QString &chainId)
+{
+    return transaction([&]() -> Status {
+        const QString op = tr("mark layer %1 unpacked").arg(chainId);
+        BERTH_TRY_ASSIGN(QSqlQuery q,
+                         m->run(op,
+                                QStringLiteral("UPDATE layers SET unpacked = 1 WHERE chain_id = ?"),
+                                {chainId}));
+        if (q.numRowsAffected() == 0)
+            return Error{ErrorCode::NotFound, tr("%1: no such layer").arg(op)};
         return {};
     });
 }
@@ -694,7 +720,8 @@ Result<QList<QPair<QString, QString>>> MetadataStore::allRepoDigests() const
 
 // Containers
 
-Status MetadataStore::addContainer(const QString &id, const QString &name, const QString &imageId)
+Status MetadataStore::addContainer(const QString &id, const QString &name, const QString &imageId,
+                                   const QByteArray &config)
 {
     return transaction([&]() -> Status {
         const QString op = tr("add container %1").arg(id);
@@ -708,10 +735,11 @@ Status MetadataStore::addContainer(const QString &id, const QString &name, const
             return Error{ErrorCode::Conflict,
                          tr("%1: the name \"%2\" is already in use by container %3")
                              .arg(op, name, holder->toString())};
-        BERTH_TRY(m->run(op,
-                         QStringLiteral("INSERT INTO containers (id, name, image_id, created) "
-                                        "VALUES (?, ?, ?, ?)"),
-                         {id, name, imageId, QDateTime::currentMSecsSinceEpoch()}));
+        BERTH_TRY(m->run(
+            op,
+            QStringLiteral("INSERT INTO containers (id, name, image_id, created, "
+                           "config) VALUES (?, ?, ?, ?, ?)"),
+            {id, name, imageId, QDateTime::currentMSecsSinceEpoch(), QString::fromUtf8(config)}));
         return {};
     });
 }
@@ -733,6 +761,92 @@ Result<QStringList> MetadataStore::containersUsingImage(const QString &imageId) 
     return m->column(tr("list containers of image %1").arg(imageId),
                      QStringLiteral("SELECT id FROM containers WHERE image_id = ? ORDER BY id"),
                      {imageId});
+}
+
+namespace {
+
+ContainerRecord containerFrom(const QSqlQuery &q)
+{
+    return ContainerRecord{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                           QDateTime::fromMSecsSinceEpoch(q.value(3).toLongLong()),
+                           q.value(4).toString().toUtf8()};
+}
+
+const char ContainerColumns[] = "SELECT id, name, image_id, created, config FROM containers ";
+
+} // namespace
+
+Result<QList<ContainerRecord>> MetadataStore::containers() const
+{
+    BERTH_TRY_ASSIGN(QSqlQuery q,
+                     m->run(tr("list containers"), QLatin1String(ContainerColumns) +
+                                                       QLatin1String("ORDER BY created, id")));
+    QList<ContainerRecord> out;
+    while (q.next())
+        out.append(containerFrom(q));
+    return out;
+}
+
+Result<std::optional<ContainerRecord>> MetadataStore::container(const QString &id) const
+{
+    BERTH_TRY_ASSIGN(QSqlQuery q,
+                     m->run(tr("read container %1").arg(id),
+                            QLatin1String(ContainerColumns) + QLatin1String("WHERE id = ?"), {id}));
+    if (!q.next())
+        return std::optional<ContainerRecord>();
+    return std::optional<ContainerRecord>(containerFrom(q));
+}
+
+Result<QStringList> MetadataStore::containerIdsWithPrefix(const QString &prefix) const
+{
+    // Ids are lower-case hex, so a range scan on the primary key finds them.
+    return m->column(
+        tr("find containers with id %1").arg(prefix),
+        QStringLiteral("SELECT id FROM containers WHERE id >= ? AND id < ? ORDER BY id"),
+        {prefix, prefix + QChar(0x7f)});
+}
+
+Result<std::optional<QString>> MetadataStore::containerByName(const QString &name) const
+{
+    BERTH_TRY_ASSIGN(const auto id,
+                     m->scalar(tr("find container %1").arg(name),
+                               QStringLiteral("SELECT id FROM containers WHERE name = ?"), {name}));
+    if (!id)
+        return std::optional<QString>();
+    return std::optional<QString>(id->toString());
+}
+
+Status MetadataStore::renameContainer(const QString &id, const QString &newName)
+{
+    return transaction([&]() -> Status {
+        const QString op = tr("rename container %1").arg(id);
+        BERTH_TRY_ASSIGN(
+            const auto holder,
+            m->scalar(op, QStringLiteral("SELECT id FROM containers WHERE name = ?"), {newName}));
+        if (holder)
+            return Error{ErrorCode::Conflict,
+                         tr("%1: the name \"%2\" is already in use by container %3")
+                             .arg(op, newName, holder->toString())};
+        BERTH_TRY_ASSIGN(QSqlQuery q,
+                         m->run(op, QStringLiteral("UPDATE containers SET name = ? WHERE id = ?"),
+                                {newName, id}));
+        if (q.numRowsAffected() == 0)
+            return Error{ErrorCode::NotFound, tr("%1: no such container").arg(op)};
+        return {};
+    });
+}
+
+Status MetadataStore::setContainerConfig(const QString &id, const QByteArray &config)
+{
+    return transaction([&]() -> Status {
+        const QString op = tr("update container %1").arg(id);
+        BERTH_TRY_ASSIGN(QSqlQuery q,
+                         m->run(op, QStringLiteral("UPDATE containers SET config = ? WHERE id = ?"),
+                                {QString::fromUtf8(config), id}));
+        if (q.numRowsAffected() == 0)
+            return Error{ErrorCode::NotFound, tr("%1: no such container").arg(op)};
+        return {};
+    });
 }
 
 } // namespace berth::store

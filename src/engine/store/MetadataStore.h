@@ -33,6 +33,9 @@ struct LayerRecord
     qint64 blobSize = 0;
     qint64 tarSize = 0; // uncompressed tar bytes
     qint64 size = 0;    // sum of file sizes in this layer (docker's layer size)
+    // Whether layers/<chainID hex>/diff holds the layer's files. Load and import
+    // store only the blob; Engine::ensureUnpacked unpacks it when first needed.
+    bool unpacked = false;
 };
 
 struct ImageRecord
@@ -48,6 +51,15 @@ struct ImageRecord
     QStringList chainIds; // bottom first
 };
 
+struct ContainerRecord
+{
+    QString id; // 64 hex, no algorithm prefix (docker's container ids)
+    QString name;
+    QString imageId;
+    QDateTime created;
+    QByteArray config;
+};
+
 class MetadataStore
 {
 public:
@@ -58,6 +70,9 @@ public:
 
     // Layers
     Status addLayer(const LayerRecord &layer); // no-op when the chainID exists
+    // Records that the layer's directory is in place; NotFound if the layer
+    // was removed meanwhile.
+    Status setLayerUnpacked(const QString &chainId);
     Result<std::optional<LayerRecord>> layer(const QString &chainId) const;
     Result<QList<LayerRecord>> layers() const;
     // Layers no image (and later no container) refers to.
@@ -93,11 +108,19 @@ public:
     // All (imageId, repoDigest) pairs, ordered by image id then digest.
     Result<QList<QPair<QString, QString>>> allRepoDigests() const;
 
-    // Containers (the Containers issue fills in the rest of the record); here
-    // only what image removal needs: which containers use an image.
-    Status addContainer(const QString &id, const QString &name, const QString &imageId);
+    // Containers: what `create` decided (config: docker's Config + HostConfig
+    // JSON). Run-time state is the shim's, in the container's bundle.
+    Status addContainer(const QString &id, const QString &name, const QString &imageId,
+                        const QByteArray &config = "{}");
     Status removeContainer(const QString &id);
     Result<QStringList> containersUsingImage(const QString &imageId) const;
+    Result<QList<ContainerRecord>> containers() const; // oldest first
+    Result<std::optional<ContainerRecord>> container(const QString &id) const;
+    // Ids starting with prefix, and the id of an exact name.
+    Result<QStringList> containerIdsWithPrefix(const QString &prefix) const;
+    Result<std::optional<QString>> containerByName(const QString &name) const;
+    Status renameContainer(const QString &id, const QString &newName);
+    Status setContainerConfig(const QString &id, const QByteArray &config);
 
     // Runs fn inside one IMMEDIATE transaction; rolls back if it fails.
     Status transaction(const std::function<Status()> &fn);
