@@ -9,7 +9,7 @@ set -euo pipefail
 build_pkgs=(
   build-essential cmake ninja-build pkg-config git
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins qtkeychain-qt6-dev
+  libqt6sql6-sqlite libsqlite3-dev libqt6svg6 qt6-qpa-plugins qtkeychain-qt6-dev
   libarchive-dev zlib1g-dev libisal-dev libssl-dev libzstd-dev liblzma-dev libbz2-dev
   libseccomp-dev libvterm-dev
   clang-format fonts-dejavu-core fonts-wqy-microhei python3

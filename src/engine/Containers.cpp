@@ -16,7 +16,6 @@
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QThread>
 
 #include <csignal>
@@ -221,9 +220,12 @@ Status Containers::start(const QString &id, int attachFd)
     QFile::remove(dir + QStringLiteral("/state"));
     QFile::remove(shimSocket(id));
     {
-        QSaveFile f(dir + QStringLiteral("/spec"));
+        // Not fsynced: the spec is rewritten at every start and means nothing after
+        // a power cut, which ends the container; a flush here would sit on `run`'s
+        // critical path.
+        QFile f(dir + QStringLiteral("/spec"));
         const QByteArray text = QByteArray::fromStdString(runtime::serializeSpec(spec));
-        if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size() || !f.commit())
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(text) != text.size())
             return Error{
                 ErrorCode::Io,
                 tr("start container %1: write %2/spec: %3").arg(id.left(12), dir, f.errorString())};

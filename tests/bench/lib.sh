@@ -141,6 +141,8 @@ bench_cleanup() {
 bench_start_dockerd() {
     export DOCKER_CONFIG=$BENCH_WORK/docker-config
     mkdir -p "$DOCKER_CONFIG"
+    # podman reads the same variable and refuses a directory without a config.json.
+    [[ -e $DOCKER_CONFIG/config.json ]] || echo "{}" >"$DOCKER_CONFIG/config.json"
     if [[ -n ${BENCH_DOCKER_HOST:-} ]]; then
         export DOCKER_HOST=$BENCH_DOCKER_HOST
         BENCH_DOCKER_DRIVER=${BENCH_DOCKER_DRIVER:-unknown}

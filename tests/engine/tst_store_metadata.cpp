@@ -103,7 +103,7 @@ private slots:
 
         // Reopening keeps the data and does not migrate twice.
         auto again = openStore(m_db);
-        QCOMPARE(again->schemaVersion(), 1);
+        QCOMPARE(again->schemaVersion(), 2);
         auto l = again->layer(makeLayer(QStringLiteral("a")).chainId);
         QVERIFY(l.ok() && l->has_value());
         QCOMPARE((*l)->size, makeLayer(QStringLiteral("a")).size);
@@ -457,6 +457,51 @@ private slots:
         QVERIFY(users.ok());
         QCOMPARE(*users, QStringList{c2});
         QCOMPARE(s->removeContainer(c1).error().code, ErrorCode::NotFound);
+    }
+
+    void containerRecords()
+    {
+        auto s = openStore(m_db);
+        const ImageRecord img = makeImage(QStringLiteral("img"), {});
+        QVERIFY(s->putImage(img).ok());
+        const QString a = QStringLiteral("ab") + QString(62, QLatin1Char('1'));
+        const QString b = QStringLiteral("ac") + QString(62, QLatin1Char('2'));
+        QVERIFY(s->addContainer(a, QStringLiteral("web"), img.id, R"({"Path":"sh"})").ok());
+        QVERIFY(s->addContainer(b, QStringLiteral("db"), img.id).ok());
+
+        auto one = s->container(a);
+        QVERIFY(one.ok() && one->has_value());
+        QCOMPARE((*one)->name, QStringLiteral("web"));
+        QCOMPARE((*one)->imageId, img.id);
+        QCOMPARE((*one)->config, QByteArray(R"({"Path":"sh"})"));
+        QVERIFY(qAbs((*one)->created.secsTo(QDateTime::currentDateTime())) < 60);
+        QCOMPARE((*s->container(b))->config, QByteArray("{}"));
+        QVERIFY(!s->container(QStringLiteral("ff"))->has_value());
+
+        auto all = s->containers();
+        QVERIFY(all.ok());
+        QCOMPARE(all->size(), 2);
+        QCOMPARE(all->at(0).id, a); // oldest first
+
+        QCOMPARE(*s->containerIdsWithPrefix(QStringLiteral("a")), (QStringList{a, b}));
+        QCOMPARE(*s->containerIdsWithPrefix(QStringLiteral("ab")), QStringList{a});
+        QVERIFY(s->containerIdsWithPrefix(QStringLiteral("b"))->isEmpty());
+        QCOMPARE(**s->containerByName(QStringLiteral("db")), b);
+        QVERIFY(!s->containerByName(QStringLiteral("nope"))->has_value());
+
+        const Status taken = s->renameContainer(a, QStringLiteral("db"));
+        QCOMPARE(taken.error().code, ErrorCode::Conflict);
+        QVERIFY2(taken.error().message.contains(b), qPrintable(taken.error().message));
+        QVERIFY(s->renameContainer(a, QStringLiteral("front")).ok());
+        QCOMPARE(**s->containerByName(QStringLiteral("front")), a);
+        QVERIFY(!s->containerByName(QStringLiteral("web"))->has_value());
+        QCOMPARE(s->renameContainer(QStringLiteral("ff"), QStringLiteral("x")).error().code,
+                 ErrorCode::NotFound);
+
+        QVERIFY(s->setContainerConfig(b, R"({"Path":"db"})").ok());
+        QCOMPARE((*s->container(b))->config, QByteArray(R"({"Path":"db"})"));
+        QCOMPARE(s->setContainerConfig(QStringLiteral("ff"), "{}").error().code,
+                 ErrorCode::NotFound);
     }
 
     void transactionRollsBackOnFailure()

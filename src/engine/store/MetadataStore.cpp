@@ -8,12 +8,15 @@
 #include <QAtomicInteger>
 #include <QElapsedTimer>
 #include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
 #include <QVariant>
 
 #include <vector>
+
+#include <sqlite3.h>
 
 namespace berth::store {
 
@@ -167,6 +170,7 @@ struct MetadataStore::Impl
     QString connection;
     QSqlDatabase db;
     int depth = 0; // nesting of transaction(): inner calls join the outer one
+    bool imageWrites = false;
 
     ~Impl()
     {
@@ -339,7 +343,16 @@ struct MetadataStore::Impl
     }
 };
 
-MetadataStore::~MetadataStore() = default;
+// Image records must be on disk once a command says it is done (the blobs and
+// layers they name already are). Commits in WAL mode with synchronous=NORMAL
+// are not synced; a checkpoint syncs the log and the database, so a store
+// that wrote image records checkpoints before it closes. Container records
+// describe processes, which a power cut ends anyway: `run` pays no flush.
+MetadataStore::~MetadataStore()
+{
+    if (m && m->db.isOpen() && m->imageWrites)
+        (void)m->run(tr("checkpoint the database"), QStringLiteral("PRAGMA wal_checkpoint(FULL)"));
+}
 
 Result<std::unique_ptr<MetadataStore>> MetadataStore::open(const QString &dbPath)
 {
@@ -372,6 +385,16 @@ Result<std::unique_ptr<MetadataStore>> MetadataStore::open(const QString &dbPath
                      tr("configure database %1: cannot switch to WAL journal mode (got \"%2\")")
                          .arg(dbPath, got)};
     BERTH_TRY(d.runWaitingWhileBusy(op, QStringLiteral("PRAGMA synchronous = NORMAL")));
+    // The log stays between processes and closing does not checkpoint: each
+    // berth command would otherwise recreate the log (a directory sync) and
+    // flush it at exit. The destructor checkpoints when it matters.
+    const QVariant handle = d.db.driver()->handle();
+    if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0) {
+        sqlite3 *sqlite = *static_cast<sqlite3 *const *>(handle.constData());
+        int on = 1;
+        sqlite3_db_config(sqlite, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+        sqlite3_file_control(sqlite, "main", SQLITE_FCNTL_PERSIST_WAL, &on);
+    }
     BERTH_TRY(d.runWaitingWhileBusy(op, QStringLiteral("PRAGMA foreign_keys = ON")));
     BERTH_TRY(d.migrate());
     return store;
@@ -406,6 +429,7 @@ Status MetadataStore::transaction(const std::function<Status()> &fn)
 
 Status MetadataStore::addLayer(const LayerRecord &layer)
 {
+    m->imageWrites = true;
     return transaction([&]() -> Status {
         const QString op = tr("add layer %1").arg(layer.chainId);
         BERTH_TRY_ASSIGN(const bool known,
@@ -435,6 +459,7 @@ Status MetadataStore::addLayer(const LayerRecord &layer)
 
 Status MetadataStore::setLayerUnpacked(const QString &chainId)
 {
+    m->imageWrites = true;
     return transaction([&]() -> Status {
         const QString op = tr("mark layer %1 unpacked").arg(chainId);
         BERTH_TRY_ASSIGN(QSqlQuery q,
@@ -483,6 +508,7 @@ Result<QStringList> MetadataStore::unreferencedLayers() const
 
 Status MetadataStore::removeLayer(const QString &chainId)
 {
+    m->imageWrites = true;
     return transaction([&]() -> Status {
         const QString op = tr("remove layer %1").arg(chainId);
         BERTH_TRY_ASSIGN(const auto child,
@@ -514,6 +540,7 @@ Status MetadataStore::removeLayer(const QString &chainId)
 
 Result<QStringList> MetadataStore::putImage(const ImageRecord &image, const QStringList &tags)
 {
+    m->imageWrites = true;
     QStringList displaced;
     BERTH_TRY(transaction([&]() -> Status {
         const QString op = tr("add image %1").arg(image.id);
@@ -626,6 +653,7 @@ Result<QStringList> MetadataStore::imageIdsWithPrefix(const QString &prefix) con
 
 Status MetadataStore::removeImage(const QString &id)
 {
+    m->imageWrites = true;
     return transaction([&]() -> Status {
         const QString op = tr("remove image %1").arg(id);
         BERTH_TRY_ASSIGN(QSqlQuery q,
@@ -640,6 +668,7 @@ Status MetadataStore::removeImage(const QString &id)
 
 Result<QString> MetadataStore::setTag(const QString &reference, const QString &imageId)
 {
+    m->imageWrites = true;
     QString previous;
     BERTH_TRY(transaction([&]() -> Status {
         BERTH_TRY_ASSIGN(previous, m->setTag(reference, imageId));
@@ -650,6 +679,7 @@ Result<QString> MetadataStore::setTag(const QString &reference, const QString &i
 
 Status MetadataStore::removeTag(const QString &reference)
 {
+    m->imageWrites = true;
     return transaction([&]() -> Status {
         const QString op = tr("remove tag %1").arg(reference);
         BERTH_TRY_ASSIGN(
@@ -690,6 +720,7 @@ Result<QList<QPair<QString, QString>>> MetadataStore::allTags() const
 
 Status MetadataStore::addRepoDigest(const QString &imageId, const QString &repoDigest)
 {
+    m->imageWrites = true;
     return transaction([&]() -> Status {
         const QString op = tr("add repo digest %1 to image %2").arg(repoDigest, imageId);
         BERTH_TRY_ASSIGN(const bool known, m->imageExists(op, imageId));
