@@ -20,31 +20,31 @@ std::shared_ptr<Command> makeRunCommand();
 std::shared_ptr<Command> makeCreateCommand();
 std::shared_ptr<Command> makePsCommand();
 std::shared_ptr<Command> makeLogsCommand();
+std::shared_ptr<Command> makePortCommand();
 std::shared_ptr<Command> makeContainerInspectCommand();
+std::shared_ptr<Command> makeCommitCommand(), makeDiffCommand();
+std::shared_ptr<Command> makeExportCommand(), makeCpCommand();
 QList<std::shared_ptr<Command>> makeContainerLifecycleCommands();
+std::shared_ptr<Command> makeExecCommand();
+std::shared_ptr<Command> makeTopCommand();
+std::shared_ptr<Command> makeStatsCommand();
+std::shared_ptr<Command> makeUpdateCommand();
+QList<std::shared_ptr<Command>> makeVolumeCommands();
 
 QList<std::shared_ptr<Command>> allCommands()
 {
-    return QList<std::shared_ptr<Command>>{makeImagesCommand(),
-                                           makeImportCommand(),
-                                           makeLoadCommand(),
-                                           makeSaveCommand(),
-                                           makeTagCommand(),
-                                           makeRmiCommand(),
-                                           makeImagePruneCommand(),
-                                           makeHistoryCommand(),
-                                           makeInspectCommand(),
-                                           makeImageInspectCommand(),
-                                           makeInfoCommand(),
-                                           makeDfCommand(),
-                                           makeVersionCommand(),
-                                           makeEventsCommand(),
-                                           makeRunCommand(),
-                                           makeCreateCommand(),
-                                           makePsCommand(),
-                                           makeLogsCommand(),
-                                           makeContainerInspectCommand()} +
-           makeContainerLifecycleCommands();
+    return QList<std::shared_ptr<Command>>{
+               makeImagesCommand(),       makeImportCommand(),  makeLoadCommand(),
+               makeSaveCommand(),         makeTagCommand(),     makeRmiCommand(),
+               makeImagePruneCommand(),   makeHistoryCommand(), makeInspectCommand(),
+               makeImageInspectCommand(), makeInfoCommand(),    makeDfCommand(),
+               makeVersionCommand(),      makeEventsCommand(),  makeRunCommand(),
+               makeCreateCommand(),       makePsCommand(),      makeLogsCommand(),
+               makePortCommand(),         makeCommitCommand(),  makeDiffCommand(),
+               makeExportCommand(),       makeCpCommand(),      makeContainerInspectCommand(),
+               makeExecCommand(),         makeTopCommand(),     makeStatsCommand(),
+               makeUpdateCommand()} +
+           makeContainerLifecycleCommands() + makeVolumeCommands();
 }
 
 } // namespace berth::cli

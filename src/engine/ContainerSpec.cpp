@@ -2,6 +2,7 @@
 // runtime spec berth-shim executes: the process, its user, the root filesystem
 // and mounts, limits and docker's default hardening.
 #include "ContainerConfig.h"
+#include "ContainerNetwork.h"
 #include "Containers.h"
 #include "SeccompProfile.h"
 #include "runtime/Capabilities.h"
@@ -194,6 +195,24 @@ QByteArray containerResolvConf(bool hostNetwork)
     return out;
 }
 
+// docker's "init layer": the mount points the runtime needs (/proc, /sys,
+// /dev, /etc/hostname, /etc/hosts, /etc/resolv.conf) in a lower layer of the
+// container's own, so making them is not a change of the container: `diff`
+// and `commit` show only what the process did.
+Result<QString> makeInitLayer(const QString &bundle)
+{
+    const QString init = bundle + QStringLiteral("/init");
+    for (const char *d : {"proc", "sys", "dev", "etc"})
+        BERTH_TRY(fs::makeDirs(init + QLatin1Char('/') + QLatin1String(d)));
+    for (const char *f : {"etc/hostname", "etc/hosts", "etc/resolv.conf"}) {
+        QFile file(init + QLatin1Char('/') + QLatin1String(f));
+        if (!file.exists() && !file.open(QIODevice::WriteOnly))
+            return Error{ErrorCode::Io,
+                         tr("create %1: %2").arg(file.fileName(), file.errorString())};
+    }
+    return init;
+}
+
 } // namespace
 
 Result<runtime::Spec> Containers::buildSpec(const store::ContainerRecord &record) const
@@ -219,12 +238,15 @@ Result<runtime::Spec> Containers::buildSpec(const store::ContainerRecord &record
     spec.workDir = (dir + QStringLiteral("/work")).toStdString();
     spec.rootfsDir = (dir + QStringLiteral("/rootfs")).toStdString();
     if (m_engine.storageDriver() == QLatin1String("overlay")) {
+        BERTH_TRY_ASSIGN(const QString init, makeInitLayer(dir));
+        spec.lowerDirs.push_back(init.toStdString());
         for (const QString &l : layersTopFirst)
             spec.lowerDirs.push_back(l.toStdString());
     }
     spec.readonlyRootfs = host.value(QLatin1String("ReadonlyRootfs")).toBool();
     const QString network = host.value(QLatin1String("NetworkMode")).toString();
     spec.hostNetwork = network == QLatin1String("host");
+    BERTH_TRY(setUpContainerNetwork(config, host, dir, &spec));
 
     // The process.
     runtime::Process &p = spec.process;

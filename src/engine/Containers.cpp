@@ -2,6 +2,8 @@
 #include "Containers.h"
 
 #include "ContainerConfig.h"
+#include "ContainerNetwork.h"
+#include "Volumes.h"
 #include "runtime/Cgroup.h"
 #include "runtime/ShimProtocol.h"
 #include "runtime/ShimState.h"
@@ -142,7 +144,8 @@ Result<QString> Containers::create(const ContainerOptions &options)
     BERTH_TRY_ASSIGN(const QString imageId, m_engine.resolveImage(options.image));
     BERTH_TRY_ASSIGN(const image::ImageConfig image, m_engine.imageConfig(imageId));
     const QString id = newContainerId();
-    BERTH_TRY_ASSIGN(const QJsonObject config, ContainerConfig::make(options, id, image));
+    BERTH_TRY_ASSIGN(QJsonObject config, ContainerConfig::make(options, id, image));
+    BERTH_TRY(attachVolumes(&config));
     QString name = options.name;
     if (name.startsWith(QLatin1Char('/')))
         name = name.mid(1);
@@ -347,9 +350,7 @@ Status Containers::kill(const QString &id, int signal)
 {
     BERTH_TRY_ASSIGN(const ContainerState state, stateOf(id));
     if (!state.isRunning())
-        return Error{
-            ErrorCode::Conflict,
-            tr("Cannot kill container: %1: Container %2 is not running").arg(id.left(12), id)};
+        return Error{ErrorCode::Conflict, tr("Container %1 is not running").arg(id)};
     if (signal == SIGKILL && state.status == ContainerState::Paused)
         (void)runtime::Cgroup::open("berth/" + id.toStdString()).thaw();
     if (runtime::Outcome failed = runtime::sendSignal(bundle(id).toStdString(), signal))
@@ -404,8 +405,19 @@ Result<int> Containers::wait(const QString &id)
 
 Status Containers::remove(const QString &id, bool force, bool removeVolumes)
 {
-    Q_UNUSED(removeVolumes);
     BERTH_TRY_ASSIGN(const ContainerState state, stateOf(id));
+    QStringList anonymous;
+    if (removeVolumes) {
+        BERTH_TRY_ASSIGN(const auto record, m_engine.metadata().container(id));
+        const QJsonObject host = ContainerConfig::fromRecord(record ? record->config : "{}")
+                                     .value(QLatin1String("HostConfig"))
+                                     .toObject();
+        for (const QJsonValue &m : host.value(QLatin1String("Mounts")).toArray()) {
+            const QJsonObject o = m.toObject();
+            if (o.value(QLatin1String("Anonymous")).toBool())
+                anonymous << o.value(QLatin1String("Source")).toString();
+        }
+    }
     if (state.isRunning() || state.status == ContainerState::Restarting) {
         if (!force)
             return Error{ErrorCode::Conflict,
@@ -425,12 +437,76 @@ Status Containers::remove(const QString &id, bool force, bool removeVolumes)
         BERTH_TRY(m_engine.metadata().removeContainer(id));
     }
     // The record is gone first: a crash now leaves a bundle without a record,
-    // which nothing lists and the next removeOrphanBundles() takes away.
+    // which nothing lists and removeOrphanBundles() (run by `ps`) takes away.
     (void)runtime::Cgroup::open("berth/" + id.toStdString()).destroy();
     if (Status st = fs::removeTree(bundle(id)); !st.ok())
         return st.error();
     (void)recordEvent(QStringLiteral("destroy"), id, {});
+    // rm -v: the container's anonymous volumes go with it (named ones stay),
+    // unless another container mounts them too.
+    Volumes volumes(m_engine);
+    for (const QString &name : anonymous) {
+        if (Status st = volumes.remove(name, true);
+            !st.ok() && st.error().code != ErrorCode::Conflict)
+            return st.error();
+    }
     return {};
+}
+
+Status Containers::attachVolumes(QJsonObject *config)
+{
+    QJsonObject host = config->value(QLatin1String("HostConfig")).toObject();
+    QJsonArray mounts = host.value(QLatin1String("Mounts")).toArray();
+    QSet<QString> targets;
+    for (const QJsonValue &m : mounts)
+        targets.insert(m.toObject().value(QLatin1String("Target")).toString());
+    // The image's VOLUME entries not covered by a mount get anonymous volumes.
+    const QJsonObject declared = config->value(QLatin1String("Config"))
+                                     .toObject()
+                                     .value(QLatin1String("Volumes"))
+                                     .toObject();
+    for (auto it = declared.constBegin(); it != declared.constEnd(); ++it) {
+        if (!targets.contains(it.key()))
+            mounts.append(QJsonObject{{QStringLiteral("Type"), QStringLiteral("volume")},
+                                      {QStringLiteral("Source"), QString()},
+                                      {QStringLiteral("Target"), it.key()},
+                                      {QStringLiteral("ReadOnly"), false},
+                                      {QStringLiteral("Options"), QString()}});
+    }
+    Volumes volumes(m_engine);
+    for (int i = 0; i < mounts.size(); ++i) {
+        QJsonObject m = mounts[i].toObject();
+        if (m.value(QLatin1String("Type")).toString() != QLatin1String("volume"))
+            continue;
+        const QString name = m.value(QLatin1String("Source")).toString();
+        BERTH_TRY_ASSIGN(const VolumeInfo volume, volumes.create(name));
+        m.insert(QStringLiteral("Source"), volume.name);
+        m.insert(QStringLiteral("Anonymous"), name.isEmpty());
+        mounts[i] = m;
+    }
+    host.insert(QStringLiteral("Mounts"), mounts);
+    config->insert(QStringLiteral("HostConfig"), host);
+    return {};
+}
+
+void Containers::removeOrphanBundles() const
+{
+    // create makes the bundle before the record, so only old orphans are a
+    // crash's leftovers; a young one may be a create in progress.
+    auto records = m_engine.metadata().containers();
+    if (!records.ok())
+        return;
+    QSet<QString> known;
+    for (const store::ContainerRecord &r : *records)
+        known.insert(r.id);
+    const QDir dir(m_engine.root() + QStringLiteral("/containers"));
+    const QDateTime old = QDateTime::currentDateTimeUtc().addSecs(-600);
+    for (const QFileInfo &entry : dir.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        if (!known.contains(entry.fileName()) && entry.lastModified() < old) {
+            (void)runtime::Cgroup::open("berth/" + entry.fileName().toStdString()).destroy();
+            (void)fs::removeTree(entry.filePath());
+        }
+    }
 }
 
 Status Containers::rename(const QString &id, const QString &newName)
@@ -486,6 +562,12 @@ Result<ContainerInfo> Containers::info(const QString &id, bool withSize) const
         }
     }
     BERTH_TRY_ASSIGN(out.state, stateOf(id));
+    // While it runs, the ports actually published (-P and port 0 chose them at start).
+    if (out.state.isRunning()) {
+        auto published = publishedPorts(bundle(id));
+        if (published.ok() && !published->isEmpty())
+            out.ports = *published;
+    }
     if (withSize) {
         out.sizeRw = fs::treeSize(bundle(id) + QStringLiteral("/upper"));
         BERTH_TRY_ASSIGN(const auto image, m_engine.metadata().image(record->imageId));
@@ -496,6 +578,7 @@ Result<ContainerInfo> Containers::info(const QString &id, bool withSize) const
 
 Result<QList<ContainerInfo>> Containers::list(bool withSize) const
 {
+    removeOrphanBundles();
     BERTH_TRY_ASSIGN(const auto records, m_engine.metadata().containers());
     QList<ContainerInfo> out;
     for (const store::ContainerRecord &r : records) {

@@ -18,6 +18,7 @@
 #include "runtime/Spec.h"
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QMap>
 #include <QStringList>
 
@@ -143,9 +144,125 @@ public:
     // Docker-compatible random name: adjective_surname ("nostalgic_johnson").
     static QString randomName();
 
+    // --- exec, top, stats, update (ContainerExec.cpp) ---
+    struct ExecOptions
+    {
+        QStringList cmd;
+        QStringList env;  // KEY=value, over the container's; KEY alone takes the caller's
+        QString user;     // -u name|uid[:group|gid], looked up in the container; empty: its user
+        QString workdir;  // empty: the container's
+        bool tty = false; // a pty made in the container; the descriptors below are unused
+        // The process's 0, 1 and 2; -1 gives /dev/null. The caller keeps and closes them.
+        int stdinFd = -1;
+        int stdoutFd = -1;
+        int stderrFd = -1;
+    };
+    struct ExecProcess
+    {
+        pid_t pid = 0;      // the caller's child
+        int ptyMaster = -1; // with tty: its terminal's master, for the caller to relay and close
+    };
+    // Starts options.cmd inside the running container (docker exec) as the
+    // caller's child. The caller must waitpid(2) it or exit (exec -d): the
+    // container's init cannot finish exiting while it is an unreaped zombie. It
+    // dies with the container. A command that cannot run fails with NotFound
+    // (not in PATH) or Permission (not executable), in runc's words.
+    Result<ExecProcess> exec(const QString &id, const ExecOptions &options);
+
+    // One process of a container, as `ps -ef` on the host shows it (docker top).
+    struct ProcessRow
+    {
+        QString user; // the host's name for the uid, else the number
+        int pid = 0;  // host pid namespace
+        int ppid = 0;
+        int cpuPercent = 0; // CPU time over lifetime, as ps's C column
+        QString startTime;  // "11:38", "Nov22" or "2025"
+        QString tty;        // "pts/0" or "?"
+        QString cpuTime;    // "00:00:01", "1-02:03:04"
+        QString command;    // the arguments, or "[name]" for a kernel-less cmdline
+    };
+    Result<QList<ProcessRow>> top(const QString &id) const;
+
+    // One sample of a container's usage (docker stats); cpuPercent() needs two.
+    struct StatsSample
+    {
+        bool running = false;   // a stopped container samples as zeros
+        qint64 cpuUsageNs = 0;  // the cgroup's CPU time
+        qint64 systemCpuNs = 0; // the host's CPU time (/proc/stat), docker's system_cpu_usage
+        int onlineCpus = 1;
+        qint64 memoryUsage = 0; // bytes, without the inactive page cache
+        qint64 memoryLimit = 0; // the cgroup's limit, else the host's RAM
+        qint64 netRx = 0;       // bytes over every interface but lo
+        qint64 netTx = 0;
+        qint64 blockRead = 0;
+        qint64 blockWrite = 0;
+        qint64 pids = 0;
+    };
+    Result<StatsSample> stats(const QString &id) const;
+    // docker's formula: the container's share of the host's CPU time between two
+    // samples, times the CPUs online (200% = two CPUs busy).
+    static double cpuPercent(const StatsSample &before, const StatsSample &after);
+
+    // What docker update changes; unset fields (0, empty, nullopt) stay as they are.
+    struct UpdateOptions
+    {
+        runtime::Resources resources; // cpusetMems is not updated
+        qint64 nanoCpus = 0;          // --cpus
+        std::optional<QString> restart;
+    };
+    // Changes the limits live (a running container's cgroup) and in the stored
+    // HostConfig, so the next start uses them too.
+    Status update(const QString &id, const UpdateOptions &options);
+    // --- end exec, top, stats, update ---
+
+    // --- commit, diff, export, cp (ContainerCommit.cpp) ---
+    struct CommitOptions
+    {
+        QString reference; // REPOSITORY[:TAG] to tag the new image with; empty: untagged
+        QString author;
+        QString message;
+        QStringList changes; // Dockerfile instructions, see image::applyChange
+        bool pause = true;   // freeze a running container while its changes are read
+        Progress progress;
+    };
+    // The container's changes (its snapshot's upper) as a new layer over its
+    // image's layers, and an image whose config is the container's (docker
+    // commit). The diff streams from the upper straight into the store. An
+    // unchanged container gives an image without a new layer, as docker's.
+    // Returns the new image's id.
+    Result<QString> commit(const QString &id, const CommitOptions &options);
+
+    struct Change
+    {
+        enum Kind { Modified, Added, Deleted };
+        Kind kind = Modified;
+        QString path; // absolute, as docker diff prints it
+    };
+    // What the container changed against its image, sorted by path (docker diff):
+    // each entry of its upper, a path being Added when no layer below has it.
+    Result<QList<Change>> diff(const QString &id);
+    // The container's whole file system as a tar, whiteouts carried out (docker export).
+    Status exportFilesystem(const QString &id, Writer &out, const Progress &progress = {});
+
+    // docker cp, both ways. Paths in the container are resolved inside its root
+    // (a symlink there never leads to the host's files); a running container is
+    // reached through its process's root, a stopped one through its snapshot
+    // (writes land in its upper). `SRC/.` copies a directory's contents.
+    // archive keeps owners as they are; otherwise what enters the container is
+    // owned by root and what leaves it by the caller, as docker does.
+    Status copyFromContainer(const QString &id, const QString &containerPath,
+                             const QString &hostPath);
+    Status copyToContainer(const QString &id, const QString &hostPath, const QString &containerPath,
+                           bool archive = false);
+    // --- end commit, diff, export, cp ---
+
 private:
     Result<ContainerState> stateOf(const QString &id) const;
     Result<runtime::Spec> buildSpec(const store::ContainerRecord &record) const;
+    // Creates the named volumes the container mounts and anonymous ones for
+    // `-v /path` and the image's VOLUME entries, recording their names.
+    Status attachVolumes(QJsonObject *config);
+    void removeOrphanBundles() const;
     Status recordEvent(const QString &action, const QString &id,
                        const QMap<QString, QString> &attributes);
 

@@ -275,7 +275,7 @@ Result<QList<RemovedItem>> Engine::removeImage(const QString &name, bool force)
             return Error{ErrorCode::Conflict,
                          tr("conflict: unable to remove repository reference \"%1\" (must force) "
                             "- container %2 is using its referenced image %3")
-                             .arg(name, digestHex(containers.first()).left(12), shortId)};
+                             .arg(name, containers.first().left(12), shortId)};
     } else {
         if (tags.size() > 1 && !force)
             return Error{ErrorCode::Conflict,
@@ -287,7 +287,7 @@ Result<QList<RemovedItem>> Engine::removeImage(const QString &name, bool force)
                 return Error{ErrorCode::Conflict,
                              tr("conflict: unable to delete %1 (must be forced) - image is being "
                                 "used by stopped container %2")
-                                 .arg(shortId, digestHex(containers.first()).left(12))};
+                                 .arg(shortId, containers.first().left(12))};
             // Forced removal of an image a container uses only untags it.
             for (const QString &t : tags) {
                 BERTH_TRY(m_meta->removeTag(t));

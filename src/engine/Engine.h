@@ -164,8 +164,20 @@ private:
     // The container half of the facade (Containers.h) shares the store lock,
     // the journal and the scratch naming.
     friend class Containers;
+    friend class Volumes;
     Engine() = default;
-    struct StagedLayer;
+    // A layer whose blob is in the content store and whose tar checked out,
+    // not yet recorded (load, import and commit stage, then commitLayers).
+    struct StagedLayer
+    {
+        Digest sourceDigest; // the bytes as they came (what a manifest in the archive names)
+        Digest blobDigest;   // the bytes as stored: the same, or gzip of a plain tar
+        QString blobMediaType;
+        qint64 blobSize = 0;
+        Digest diffId;
+        qint64 tarSize = 0;
+        qint64 fileBytes = 0;
+    };
     Result<StagedLayer> stageLayer(Reader &in, const Progress &progress);
     Status commitLayers(QList<StagedLayer *> stack, QStringList *chainIdsOut);
     void discardStagedAll(const QList<StagedLayer *> &staged);

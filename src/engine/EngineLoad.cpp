@@ -28,17 +28,6 @@
 
 namespace berth {
 
-struct Engine::StagedLayer
-{
-    Digest sourceDigest; // the bytes as they came (what a manifest in the archive names)
-    Digest blobDigest;   // the bytes as stored: the same, or gzip of a plain tar
-    QString blobMediaType;
-    qint64 blobSize = 0;
-    Digest diffId;
-    qint64 tarSize = 0;
-    qint64 fileBytes = 0;
-};
-
 namespace {
 
 // Hashes what goes through it: the digest of a stream that is stored in another form.

@@ -22,6 +22,8 @@ private slots:
         s.rootfsDir = "/r";
         s.readonlyRootfs = true;
         s.namespaces = NsPid | NsMount;
+        s.pasta = true;
+        s.ports = {{"127.0.0.1", 8080, 80, "tcp"}, {"", 5353, 53, "udp"}};
         s.mounts = {{"/proc", "proc", "proc", {"nosuid", "nodev"}},
                     {"/data", "bind", "/host/a\\b\nc", {"rbind", "ro"}},
                     {"/empty", "tmpfs", "tmpfs", {}}};
@@ -78,6 +80,13 @@ private slots:
         QCOMPARE(back.seccomp.rules[2].errnoRet, 38);
         QCOMPARE(back.process.rlimits[0].hard, uint64_t(4096));
         QCOMPARE(back.restartPolicy, std::string("on-failure"));
+        QVERIFY(back.pasta);
+        QCOMPARE(back.ports.size(), size_t(2));
+        QCOMPARE(back.ports[0].hostIp, std::string("127.0.0.1"));
+        QCOMPARE(back.ports[0].hostPort, uint16_t(8080));
+        QCOMPARE(back.ports[0].containerPort, uint16_t(80));
+        QCOMPARE(back.ports[1].hostIp, std::string());
+        QCOMPARE(back.ports[1].protocol, std::string("udp"));
     }
 
     void refusesDamage_data()
@@ -94,6 +103,10 @@ private slots:
                                 << "read spec: line 1: bad value for `hostname`";
         QTest::newRow("mount") << "mount /a\tbind\n"
                                << "read spec: line 1: bad value for `mount`";
+        QTest::newRow("port range") << "port \t70000\t80\ttcp\n"
+                                    << "read spec: line 1: bad value for `port`";
+        QTest::newRow("port protocol") << "port \t8080\t80\tsctp\n"
+                                       << "read spec: line 1: bad value for `port`";
     }
     void refusesDamage()
     {

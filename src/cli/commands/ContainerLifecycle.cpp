@@ -346,7 +346,13 @@ QList<std::shared_ptr<Command>> makeContainerLifecycleCommands()
                 if (!sig)
                     return Error{ErrorCode::InvalidArgument,
                                  QStringLiteral("Invalid signal: %1").arg(name)};
-                return printed(ctx, arg, c.kill(id, *sig));
+                Status st = c.kill(id, *sig);
+                // docker names the container as the user did in this one message.
+                if (!st.ok() && st.error().code == ErrorCode::Conflict)
+                    return Error{ErrorCode::Conflict,
+                                 QStringLiteral("Cannot kill container: %1: %2")
+                                     .arg(arg, st.error().message)};
+                return printed(ctx, arg, st);
             },
             killFlags),
         std::make_shared<EachContainer>(

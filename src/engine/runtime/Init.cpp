@@ -55,6 +55,18 @@ std::string quoted(const std::string &s)
     return "`" + s + "`";
 }
 
+std::string envValue(const std::vector<std::string> &env, const std::string &name)
+{
+    for (const std::string &entry : env) {
+        if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 &&
+            entry[name.size()] == '=')
+            return entry.substr(name.size() + 1);
+    }
+    return {};
+}
+
+} // namespace
+
 [[noreturn]] void reportAndExit(int reportFd, const StartFailure &failure)
 {
     // One write below PIPE_BUF reaches the parent whole or not at all.
@@ -80,6 +92,8 @@ bool waitForGoAhead(int fd)
     while (rc < 0 && errno == EINTR);
     return rc == 1;
 }
+
+namespace {
 
 // A new network namespace starts with `lo` down; docker's containers (even
 // --network none) have it up.
@@ -178,6 +192,8 @@ Outcome joinNamespaces(const Spec &spec)
     return {};
 }
 
+} // namespace
+
 // Docker's processes start with default signal dispositions, none blocked,
 // and umask 022, whatever the shim itself uses.
 void resetProcessState()
@@ -260,16 +276,6 @@ Outcome becomeUser(const Process &process)
     return {};
 }
 
-std::string envValue(const std::vector<std::string> &env, const std::string &name)
-{
-    for (const std::string &entry : env) {
-        if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 &&
-            entry[name.size()] == '=')
-            return entry.substr(name.size() + 1);
-    }
-    return {};
-}
-
 // Go's exec.LookPath, which gives docker its messages: a name with a slash is
 // used as is, any other is searched in PATH for an executable regular file.
 std::optional<StartFailure> findExecutable(const Process &process, std::string *path)
@@ -304,6 +310,8 @@ std::optional<StartFailure> findExecutable(const Process &process, std::string *
     }
     return StartFailure{Failure{0, prefix + "executable file not found in $PATH"}, 127};
 }
+
+namespace {
 
 // Steps 2 to 9 in the child, in the order the kernel needs them. Returns only
 // on failure: on success execve has replaced the process.
@@ -424,9 +432,14 @@ std::optional<StartFailure> startContainer(const Spec &spec, const Stdio &stdio,
             return StartFailure{*failure};
         }
     }
+    return releaseChild(fd, child, pid);
+}
+
+std::optional<StartFailure> releaseChild(int fd, pid_t child, pid_t *pid)
+{
     const char go = 1;
     if (send(fd, &go, 1, MSG_NOSIGNAL) != 1) {
-        const Failure failure = sysFailure("signal the container's init to start");
+        const Failure failure = sysFailure("signal the new process to start");
         close(fd);
         kill(child, SIGKILL);
         reap(child);
@@ -440,7 +453,7 @@ std::optional<StartFailure> startContainer(const Spec &spec, const Stdio &stdio,
         if (n > 0) {
             report.append(buffer, size_t(n));
         } else if (errno != EINTR) {
-            const Failure failure = sysFailure("read the container's init report");
+            const Failure failure = sysFailure("read the new process's start report");
             close(fd);
             kill(child, SIGKILL);
             reap(child);
@@ -455,7 +468,7 @@ std::optional<StartFailure> startContainer(const Spec &spec, const Stdio &stdio,
     reap(child);
     StartFailure failure;
     if (report.size() < sizeof(ReportHeader)) {
-        failure.failure = Failure{EPROTO, "read the container's init report"};
+        failure.failure = Failure{EPROTO, "read the new process's start report"};
         return failure;
     }
     ReportHeader header;

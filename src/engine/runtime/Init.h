@@ -61,4 +61,25 @@ std::optional<StartFailure> startContainer(const Spec &spec, const Stdio &stdio,
                                            const std::function<Outcome(pid_t)> &beforeSetup,
                                            pid_t *pid);
 
+// The steps a new process inside an existing container (runtime/Exec.h) shares
+// with the init, in the order the init runs them. The handshake: the child
+// blocks in waitForGoAhead(fd) on its end of a close-on-exec socket pair while
+// the parent joins it to the cgroup, then the parent's releaseChild() sends the
+// go-ahead and reads until the child has exec'd (EOF: *pid = child) or sent
+// reportAndExit()'s failure (the child is then reaped).
+bool waitForGoAhead(int fd);
+[[noreturn]] void reportAndExit(int reportFd, const StartFailure &failure);
+std::optional<StartFailure> releaseChild(int fd, pid_t child, pid_t *pid);
+// Default signal dispositions, nothing blocked, umask 022.
+void resetProcessState();
+// stdio onto 0, 1, 2; every other descriptor close-on-exec; with terminal a new
+// session whose controlling terminal is stdin.
+Outcome setupStdio(const Stdio &stdio, bool terminal);
+Outcome setOomScoreAdj(int value);
+Outcome setRlimits(const std::vector<Rlimit> &limits);
+// setgroups, setresgid, setresuid, keeping the permitted capabilities.
+Outcome becomeUser(const Process &process);
+// args[0] looked up as Go's exec.LookPath does, failing with docker's messages.
+std::optional<StartFailure> findExecutable(const Process &process, std::string *path);
+
 } // namespace berth::runtime

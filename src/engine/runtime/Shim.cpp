@@ -4,6 +4,7 @@
 #include "runtime/Cgroup.h"
 #include "runtime/Init.h"
 #include "runtime/JsonLog.h"
+#include "runtime/Network.h"
 #include "runtime/ShimProtocol.h"
 #include "runtime/ShimState.h"
 
@@ -178,6 +179,7 @@ private:
     Cgroup m_cgroup;
     bool m_haveCgroup = false;
     JsonLog m_log;
+    Pasta m_pasta;
     int m_listenFd = -1;
     bool m_haveSocket = false;
     std::vector<Client> m_clients;
@@ -385,10 +387,21 @@ std::optional<StartFailure> Supervisor::startProcess()
     m_oomBaseline = m_cgroup.stats(&stats) ? 0 : stats.oomKills;
 
     pid_t pid = 0;
+    // The init exists (and so its network namespace) but waits: pasta must
+    // have configured the namespace before the container's process runs.
     auto failure = startContainer(
-        m_spec, m_stdio.child, [this](pid_t child) { return m_cgroup.addProcess(child); }, &pid);
+        m_spec, m_stdio.child,
+        [this](pid_t child) -> Outcome {
+            if (Outcome failure = m_cgroup.addProcess(child))
+                return failure;
+            if (m_spec.pasta)
+                return m_pasta.start(child, m_spec.ports);
+            return {};
+        },
+        &pid);
     m_stdio.closeChild();
     if (failure) {
+        m_pasta.stop();
         closeFd(&m_stdio.outFd);
         closeFd(&m_stdio.errFd);
         closeFd(&m_stdio.stdinFd);
@@ -524,7 +537,7 @@ void Supervisor::reap()
     int status = 0;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-        if (pid != m_initPid)
+        if (m_pasta.reaped(pid) || pid != m_initPid)
             continue;
         m_initPid = 0;
         m_exitStatus = status;
@@ -796,6 +809,8 @@ void Supervisor::broadcast(FrameType type, std::string_view data)
 void Supervisor::endRun()
 {
     m_draining = false;
+    // The network lives as long as one run: a restart gets a new namespace.
+    m_pasta.stop();
     const timespec now = realtimeNow();
     closeFd(&m_stdio.outFd);
     closeFd(&m_stdio.errFd);

@@ -173,6 +173,10 @@ std::string serializeSpec(const Spec &spec)
     w.num("namespaces", spec.namespaces);
     w.put("netns", spec.netNsPath);
     w.num("host-network", int(spec.hostNetwork));
+    w.num("pasta", int(spec.pasta));
+    for (const PortForward &f : spec.ports)
+        w.parts("port", {f.hostIp, std::to_string(f.hostPort), std::to_string(f.containerPort),
+                         f.protocol});
     for (const Mount &m : spec.mounts)
         w.parts("mount", {m.destination, m.type, m.source, joinList(m.options, ',')});
     for (const std::string &p : spec.maskedPaths)
@@ -280,6 +284,7 @@ Outcome parseSpec(const std::string &text, Spec *spec)
         {"namespaces", number(&spec->namespaces)},
         {"netns", str(&spec->netNsPath)},
         {"host-network", flag(&spec->hostNetwork)},
+        {"pasta", flag(&spec->pasta)},
         {"masked", list(&spec->maskedPaths)},
         {"readonly", list(&spec->readonlyPaths)},
         {"arg", list(&p.args)},
@@ -329,6 +334,17 @@ Outcome parseSpec(const std::string &text, Spec *spec)
              if (parts.size() != 4)
                  return false;
              spec->mounts.push_back(Mount{parts[0], parts[1], parts[2], splitList(parts[3], ',')});
+             return true;
+         }},
+        {"port",
+         [spec](const std::vector<std::string> &parts) {
+             PortForward f;
+             if (parts.size() != 4 || !toNumber(parts[1], &f.hostPort) ||
+                 !toNumber(parts[2], &f.containerPort) || (parts[3] != "tcp" && parts[3] != "udp"))
+                 return false;
+             f.hostIp = parts[0];
+             f.protocol = parts[3];
+             spec->ports.push_back(std::move(f));
              return true;
          }},
         {"rlimit",

@@ -106,6 +106,16 @@ struct Process
     int oomScoreAdj = 0;
 };
 
+// One published port (-p): hostIp:hostPort on the host forwarded to
+// containerPort inside the container's network namespace, by pasta.
+struct PortForward
+{
+    std::string hostIp; // empty: every host address
+    uint16_t hostPort = 0;
+    uint16_t containerPort = 0;
+    std::string protocol = "tcp"; // tcp | udp
+};
+
 enum Namespace : unsigned {
     NsPid = 1u << 0,
     NsMount = 1u << 1,
@@ -135,6 +145,10 @@ struct Spec
     unsigned namespaces = NsPid | NsMount | NsUts | NsIpc | NsNet | NsCgroup;
     std::string netNsPath; // join this network namespace instead of creating one (pasta's)
     bool hostNetwork = false;
+    // The default (bridge) network: the shim runs pasta on the container's own
+    // network namespace for an address, a route out and the published ports.
+    bool pasta = false;
+    std::vector<PortForward> ports;
 
     std::vector<Mount> mounts; // after the root is assembled, in order
     std::vector<std::string> maskedPaths;

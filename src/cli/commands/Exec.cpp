@@ -1,0 +1,235 @@
+// berth exec: docker's flags, output and exit codes (the process's own; 126
+// when it cannot be started; 1 when the container is missing or not running).
+// The process is this command's child: without -t it gets this process's
+// descriptors directly; with -t it gets a pty of the container's own /dev/pts
+// whose master this command relays to its terminal, in raw mode, passing
+// window size changes on.
+#include "Command.h"
+
+#include "Containers.h"
+
+#include <QFile>
+
+#include <cerrno>
+#include <csignal>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+namespace berth::cli {
+
+namespace {
+
+enum ExecExit { ExitCannotStart = 126 };
+
+volatile sig_atomic_t g_winch = 0;
+
+void onWinch(int)
+{
+    g_winch = 1;
+}
+
+bool writeAll(int fd, const char *data, size_t size)
+{
+    while (size > 0) {
+        const ssize_t n = ::write(fd, data, size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        data += n;
+        size -= size_t(n);
+    }
+    return true;
+}
+
+void copyWindowSize(int master)
+{
+    winsize ws{};
+    if (::ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+        (void)::ioctl(master, TIOCSWINSZ, &ws);
+}
+
+// Raw mode on our terminal while -it relays it, restored on every way out.
+class RawMode
+{
+public:
+    explicit RawMode(bool enable)
+    {
+        if (enable && ::isatty(STDIN_FILENO) && ::tcgetattr(STDIN_FILENO, &m_saved) == 0) {
+            termios raw = m_saved;
+            ::cfmakeraw(&raw);
+            m_active = ::tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
+        }
+    }
+    ~RawMode()
+    {
+        if (m_active)
+            ::tcsetattr(STDIN_FILENO, TCSANOW, &m_saved);
+    }
+
+private:
+    termios m_saved{};
+    bool m_active = false;
+};
+
+// Copies the pty's output to our stdout (and our stdin to it with -i) until
+// every holder of the slave has closed it.
+void relayPty(int master, bool input)
+{
+    struct sigaction sa = {}, old = {};
+    sa.sa_handler = onWinch;
+    ::sigaction(SIGWINCH, &sa, &old);
+    RawMode raw(input);
+    bool stdinOpen = input;
+    char chunk[65536];
+    while (true) {
+        if (g_winch) {
+            g_winch = 0;
+            copyWindowSize(master);
+        }
+        pollfd fds[2] = {{master, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
+        if (::poll(fds, stdinOpen ? 2 : 1, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (stdinOpen && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+            const ssize_t got = ::read(STDIN_FILENO, chunk, sizeof chunk);
+            if (got > 0)
+                (void)writeAll(master, chunk, size_t(got));
+            else if (got == 0 || errno != EINTR)
+                stdinOpen = false;
+        }
+        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            const ssize_t got = ::read(master, chunk, sizeof chunk);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0) // EIO: the last slave descriptor is closed
+                break;
+            (void)writeAll(STDOUT_FILENO, chunk, size_t(got));
+        }
+    }
+    ::sigaction(SIGWINCH, &old, nullptr);
+}
+
+int waitExitCode(pid_t pid)
+{
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return ExitCannotStart;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+class ExecCommand : public Command
+{
+public:
+    QStringList names() const override
+    {
+        return {QStringLiteral("exec"), QStringLiteral("container exec")};
+    }
+    QString usage() const override
+    {
+        return QStringLiteral("[OPTIONS] CONTAINER COMMAND [ARG...]");
+    }
+    QString summary() const override
+    {
+        return QStringLiteral("Execute a command in a running container");
+    }
+
+    int run(Context &ctx, const QStringList &args) override
+    {
+        bool detach = false, interactive = false, tty = false;
+        QString user, workdir;
+        QStringList env, envFiles;
+        FlagSet flags;
+        flags.setInterspersed(false);
+        flags.addBool(QStringLiteral("detach"), QLatin1Char('d'), &detach,
+                      QStringLiteral("Detached mode: run command in the background"));
+        flags.addList(QStringLiteral("env"), QLatin1Char('e'), &env,
+                      QStringLiteral("Set environment variables"));
+        flags.addList(QStringLiteral("env-file"), QChar(), &envFiles,
+                      QStringLiteral("Read in a file of environment variables"));
+        flags.addBool(QStringLiteral("interactive"), QLatin1Char('i'), &interactive,
+                      QStringLiteral("Keep STDIN open even if not attached"));
+        flags.addBool(QStringLiteral("tty"), QLatin1Char('t'), &tty,
+                      QStringLiteral("Allocate a pseudo-TTY"));
+        flags.addString(QStringLiteral("user"), QLatin1Char('u'), &user,
+                        QStringLiteral("Username or UID (format: \"<name|uid>[:<group|gid>]\")"));
+        flags.addString(QStringLiteral("workdir"), QLatin1Char('w'), &workdir,
+                        QStringLiteral("Working directory inside the container"));
+        if (int rc = parseArgs(ctx, flags, args, 2); rc >= 0)
+            return rc;
+
+        Containers::ExecOptions o;
+        o.cmd = flags.positionals().mid(1);
+        o.user = user;
+        o.workdir = workdir;
+        o.tty = tty && !detach;
+        for (const QString &file : envFiles) {
+            QFile f(file);
+            if (!f.open(QIODevice::ReadOnly))
+                return ctx.fail(QStringLiteral("open %1: no such file or directory").arg(file));
+            for (const QByteArray &line : f.readAll().split('\n')) {
+                const QString t = QString::fromUtf8(line).trimmed();
+                if (!t.isEmpty() && !t.startsWith(QLatin1Char('#')))
+                    o.env.append(t);
+            }
+        }
+        o.env += env;
+
+        Engine *engine = ctx.engine();
+        if (!engine)
+            return ExitError;
+        Containers containers(*engine);
+        auto id = containers.resolve(flags.positionals().first());
+        if (!id.ok())
+            return daemonError(ctx, id.error());
+
+        if (!o.tty && !detach) {
+            o.stdinFd = interactive ? STDIN_FILENO : -1;
+            o.stdoutFd = STDOUT_FILENO;
+            o.stderrFd = STDERR_FILENO;
+        }
+        ctx.out.flush();
+        auto process = containers.exec(*id, o);
+        if (!process.ok()) {
+            const ErrorCode code = process.error().code;
+            if (code != ErrorCode::NotFound && code != ErrorCode::Permission &&
+                code != ErrorCode::Internal)
+                return daemonError(ctx, process.error());
+            ctx.err << "OCI runtime exec failed: " << process.error().message << ": unknown\n";
+            ctx.err.flush();
+            return ExitCannotStart;
+        }
+        if (detach)
+            return ExitOk; // the process outlives this command (reparented, as docker's)
+        if (process->ptyMaster >= 0) {
+            copyWindowSize(process->ptyMaster);
+            relayPty(process->ptyMaster, interactive);
+            ::close(process->ptyMaster);
+        }
+        return waitExitCode(process->pid);
+    }
+
+private:
+    static int daemonError(Context &ctx, const Error &error)
+    {
+        ctx.err << "Error response from daemon: " << error.message << '\n';
+        ctx.err.flush();
+        return ExitError;
+    }
+};
+
+} // namespace
+
+std::shared_ptr<Command> makeExecCommand()
+{
+    return std::make_shared<ExecCommand>();
+}
+
+} // namespace berth::cli
