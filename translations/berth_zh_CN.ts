@@ -54,8 +54,24 @@
             <translation>%1（数据库 %2）: %3</translation>
         </message>
         <message>
+            <source>%1 is not a string</source>
+            <translation>%1 不是字符串</translation>
+        </message>
+        <message>
             <source>%1 is not a valid change command</source>
             <translation>%1 不是有效的变更命令</translation>
+        </message>
+        <message>
+            <source>%1 is not an array</source>
+            <translation>%1 不是数组</translation>
+        </message>
+        <message>
+            <source>%1 is not an object</source>
+            <translation>%1 不是对象</translation>
+        </message>
+        <message>
+            <source>%1 is not an unsigned integer</source>
+            <translation>%1 不是无符号整数</translation>
         </message>
         <message>
             <source>%1 minutes</source>
@@ -94,6 +110,14 @@
             <translation>%1 年</translation>
         </message>
         <message>
+            <source>%1: "%2" is not a kernel version</source>
+            <translation>%1: "%2" 不是内核版本</translation>
+        </message>
+        <message>
+            <source>%1: argument index %2 is out of range (0 to 5)</source>
+            <translation>%1: 参数索引 %2 超出范围（0 到 5）</translation>
+        </message>
+        <message>
             <source>%1: image %2 uses it</source>
             <translation>%1: 镜像 %2 正在使用它</translation>
         </message>
@@ -102,8 +126,20 @@
             <translation>%1: 它是层 %2 的父层</translation>
         </message>
         <message>
+            <source>%1: its blob %2 unpacks to diffID %3, not %4</source>
+            <translation>%1: 其 blob %2 解包后的 diffID 为 %3，而不是 %4</translation>
+        </message>
+        <message>
+            <source>%1: its image %2 was removed</source>
+            <translation>%1: 其镜像 %2 已被删除</translation>
+        </message>
+        <message>
             <source>%1: layer %2 is not in the store</source>
             <translation>%1: 层 %2 不在存储中</translation>
+        </message>
+        <message>
+            <source>%1: layer %2 of its image was removed</source>
+            <translation>%1: 其镜像的层 %2 已被删除</translation>
         </message>
         <message>
             <source>%1: no such container</source>
@@ -126,6 +162,10 @@
             <translation>%1: 没有这个标签</translation>
         </message>
         <message>
+            <source>%1: not a directory</source>
+            <translation>%1: 不是目录</translation>
+        </message>
+        <message>
             <source>%1: not a sha256 digest</source>
             <translation>%1: 不是 sha256 摘要</translation>
         </message>
@@ -134,8 +174,36 @@
             <translation>%1: 父层 %2 不在存储中</translation>
         </message>
         <message>
+            <source>%1: pause: %2</source>
+            <translation>%1: 暂停: %2</translation>
+        </message>
+        <message>
+            <source>%1: read the changes: %2</source>
+            <translation>%1: 读取变更: %2</translation>
+        </message>
+        <message>
+            <source>%1: the layer was removed by another berth process</source>
+            <translation>%1: 该层已被另一个 berth 进程删除</translation>
+        </message>
+        <message>
             <source>%1: the name "%2" is already in use by container %3</source>
             <translation>%1: 名称 "%2" 已被容器 %3 使用</translation>
+        </message>
+        <message>
+            <source>%1: unknown action "%2"</source>
+            <translation>%1: 未知的动作 "%2"</translation>
+        </message>
+        <message>
+            <source>%1: unknown comparison "%2"</source>
+            <translation>%1: 未知的比较 "%2"</translation>
+        </message>
+        <message>
+            <source>'architectures' and 'archMap' were specified in the seccomp profile, use either 'architectures' or 'archMap'</source>
+            <translation>seccomp 配置文件中同时指定了 'architectures' 和 'archMap'，请只使用 'architectures' 或 'archMap' 之一</translation>
+        </message>
+        <message>
+            <source>'name' and 'names' were specified in the seccomp profile, use either 'name' or 'names'</source>
+            <translation>seccomp 配置文件中同时指定了 'name' 和 'names'，请只使用 'name' 或 'names' 之一</translation>
         </message>
         <message>
             <source>1 second</source>
@@ -150,12 +218,136 @@
             <translation>大约 1 小时</translation>
         </message>
         <message>
+            <source>Bind for %1:%2 failed: %3</source>
+            <translation>绑定 %1:%2 失败: %3</translation>
+        </message>
+        <message>
+            <source>Bind for %1:%2 failed: port is already allocated</source>
+            <translation>绑定 %1:%2 失败: 端口已被占用</translation>
+        </message>
+        <message>
+            <source>Cannot kill container: %1: %2</source>
+            <translation>无法终止容器: %1: %2</translation>
+        </message>
+        <message>
+            <source>Cannot update container %1: %2</source>
+            <translation>无法更新容器 %1: %2</translation>
+        </message>
+        <message>
+            <source>Conflict. The container name "/%1" is already in use by container "%2". You have to remove (or rename) that container to be able to reuse that name.</source>
+            <translation>冲突。容器名称 "/%1" 已被容器 "%2" 使用。必须先删除（或重命名）该容器才能重新使用这个名称。</translation>
+        </message>
+        <message>
+            <source>Conflicting options: --restart and --rm</source>
+            <translation>选项冲突: --restart 和 --rm</translation>
+        </message>
+        <message>
+            <source>Conflicting options: CPU Quota or Period cannot be updated as NanoCPUs has already been set</source>
+            <translation>选项冲突: 已设置 NanoCPUs，不能再更新 CPU Quota 或 Period</translation>
+        </message>
+        <message>
+            <source>Conflicting options: Nano CPUs and CPU Period/Quota cannot both be set</source>
+            <translation>选项冲突: 不能同时设置 Nano CPUs 和 CPU Period/Quota</translation>
+        </message>
+        <message>
+            <source>Conflicting options: Nano CPUs cannot be updated as CPU Period/Quota has already been set</source>
+            <translation>选项冲突: 已设置 CPU Period/Quota，不能再更新 Nano CPUs</translation>
+        </message>
+        <message>
+            <source>Conflicting options: hostname and the network mode</source>
+            <translation>选项冲突: hostname 与网络模式</translation>
+        </message>
+        <message>
+            <source>Conflicting options: port publishing and the container type network mode</source>
+            <translation>选项冲突: 端口发布与 container 类型的网络模式</translation>
+        </message>
+        <message>
+            <source>Container %1 is already paused</source>
+            <translation>容器 %1 已经暂停</translation>
+        </message>
+        <message>
+            <source>Container %1 is not paused</source>
+            <translation>容器 %1 未暂停</translation>
+        </message>
+        <message>
+            <source>Container %1 is not running</source>
+            <translation>容器 %1 未在运行</translation>
+        </message>
+        <message>
+            <source>Container %1 is paused, unpause the container before exec</source>
+            <translation>容器 %1 已暂停，请先恢复容器再执行 exec</translation>
+        </message>
+        <message>
+            <source>Could not find the file %1 in container %2</source>
+            <translation>在容器 %2 中找不到文件 %1</translation>
+        </message>
+        <message>
+            <source>Decoding seccomp profile failed: %1</source>
+            <translation>解码 seccomp 配置文件失败: %1</translation>
+        </message>
+        <message>
+            <source>Invalid %1: %2</source>
+            <translation>无效的 %1: %2</translation>
+        </message>
+        <message>
+            <source>Invalid container name (%1), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed</source>
+            <translation>无效的容器名称（%1），只允许使用 [a-zA-Z0-9][a-zA-Z0-9_.-]</translation>
+        </message>
+        <message>
+            <source>Invalid hostPort: %1</source>
+            <translation>无效的 hostPort: %1</translation>
+        </message>
+        <message>
+            <source>Invalid proto: %1</source>
+            <translation>无效的协议: %1</translation>
+        </message>
+        <message>
+            <source>Invalid ranges specified for container and host Ports: %1 and %2</source>
+            <translation>为容器端口和主机端口指定的范围无效: %1 和 %2</translation>
+        </message>
+        <message>
+            <source>Invalid signal: %1</source>
+            <translation>无效的信号: %1</translation>
+        </message>
+        <message>
             <source>Less than a second</source>
             <translation>不到 1 秒</translation>
         </message>
         <message>
+            <source>Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time</source>
+            <translation>内存限制应小于已设置的 memoryswap 限制，请同时更新 memoryswap</translation>
+        </message>
+        <message>
+            <source>No command specified</source>
+            <translation>未指定命令</translation>
+        </message>
+        <message>
+            <source>No exec command specified</source>
+            <translation>未指定 exec 命令</translation>
+        </message>
+        <message>
+            <source>No port specified: %1&lt;empty&gt;</source>
+            <translation>未指定端口: %1&lt;empty&gt;</translation>
+        </message>
+        <message>
+            <source>No such container: %1</source>
+            <translation>没有这个容器: %1</translation>
+        </message>
+        <message>
             <source>No such image: %1</source>
             <translation>没有这个镜像: %1</translation>
+        </message>
+        <message>
+            <source>Renaming a container with the same name as its current name</source>
+            <translation>重命名容器时使用了与当前名称相同的名称</translation>
+        </message>
+        <message>
+            <source>Restart policy cannot be updated because AutoRemove is enabled for the container</source>
+            <translation>该容器已启用 AutoRemove，无法更新重启策略</translation>
+        </message>
+        <message>
+            <source>You cannot remove a %1 container %2. Stop the container before attempting removal or force remove</source>
+            <translation>不能删除状态为 %1 的容器 %2。请先停止容器再删除，或者强制删除</translation>
         </message>
         <message>
             <source>absolute path not allowed in a layer</source>
@@ -218,8 +410,16 @@
             <translation>已取消</translation>
         </message>
         <message>
+            <source>cannot copy a directory to a file: %1</source>
+            <translation>不能将目录复制到文件: %1</translation>
+        </message>
+        <message>
             <source>cannot initialize the decoder</source>
             <translation>无法初始化解码器</translation>
+        </message>
+        <message>
+            <source>cannot overwrite directory %1 with non-directory</source>
+            <translation>不能用非目录覆盖目录 %1</translation>
         </message>
         <message>
             <source>change mode</source>
@@ -236,6 +436,14 @@
         <message>
             <source>change owner of</source>
             <translation>修改所有者</translation>
+        </message>
+        <message>
+            <source>check layer</source>
+            <translation>检查层</translation>
+        </message>
+        <message>
+            <source>checkpoint the database</source>
+            <translation>为数据库执行检查点</translation>
         </message>
         <message>
             <source>checksum mismatch</source>
@@ -266,6 +474,10 @@
             <translation>提交 blob %1: 大小不匹配，应为 %2 字节，实际为 %3（摘要 %4）</translation>
         </message>
         <message>
+            <source>commit container %1</source>
+            <translation>提交容器 %1</translation>
+        </message>
+        <message>
             <source>commit ingest %1: already committed or aborted</source>
             <translation>提交接收任务 %1: 已提交或已中止</translation>
         </message>
@@ -294,6 +506,18 @@
             <translation>冲突: 无法移除仓库引用 "%1"（必须强制移除）- 容器 %2 正在使用其引用的镜像 %3</translation>
         </message>
         <message>
+            <source>container %1 is not running</source>
+            <translation>容器 %1 未在运行</translation>
+        </message>
+        <message>
+            <source>container %1: its image %2 was removed</source>
+            <translation>容器 %1: 其镜像 %2 已被删除</translation>
+        </message>
+        <message>
+            <source>copy</source>
+            <translation>复制</translation>
+        </message>
+        <message>
             <source>copy file</source>
             <translation>复制文件</translation>
         </message>
@@ -304,6 +528,22 @@
         <message>
             <source>create</source>
             <translation>创建</translation>
+        </message>
+        <message>
+            <source>create %1: "%1" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path</source>
+            <translation>创建 %1: "%1" 包含本地卷名称不允许的字符，只允许使用 "[a-zA-Z0-9][a-zA-Z0-9_.-]"。如果想传入主机目录，请使用绝对路径</translation>
+        </message>
+        <message>
+            <source>create %1: %2</source>
+            <translation>创建 %1: %2</translation>
+        </message>
+        <message>
+            <source>create a pipe for</source>
+            <translation>创建管道，用于</translation>
+        </message>
+        <message>
+            <source>create container: make directory %1/%2</source>
+            <translation>创建容器: 创建目录 %1/%2</translation>
         </message>
         <message>
             <source>create device node</source>
@@ -342,6 +582,10 @@
             <translation>创建符号链接</translation>
         </message>
         <message>
+            <source>create symlink</source>
+            <translation>创建符号链接</translation>
+        </message>
+        <message>
             <source>create whiteout device</source>
             <translation>创建 whiteout 设备</translation>
         </message>
@@ -356,6 +600,14 @@
         <message>
             <source>decompress %1 stream %2</source>
             <translation>解压 %1 流 %2</translation>
+        </message>
+        <message>
+            <source>destination directory %1 does not exist</source>
+            <translation>目标目录 %1 不存在</translation>
+        </message>
+        <message>
+            <source>diff container %1</source>
+            <translation>比较容器 %1 的变更</translation>
         </message>
         <message>
             <source>empty name</source>
@@ -378,6 +630,14 @@
             <translation>调用 %1 出错: %2</translation>
         </message>
         <message>
+            <source>exec failed: unable to start container process: %1</source>
+            <translation>exec 失败: 无法启动容器进程: %1</translation>
+        </message>
+        <message>
+            <source>exec in container %1: read %2: %3</source>
+            <translation>在容器 %1 中执行 exec: 读取 %2: %3</translation>
+        </message>
+        <message>
             <source>executing "" at &lt;%1&gt;: %2</source>
             <translation>在 &lt;%1&gt; 处执行 "": %2</translation>
         </message>
@@ -386,8 +646,24 @@
             <translation>{{%1}} 的 {{else}} 之后应为 {{end}}</translation>
         </message>
         <message>
+            <source>export container %1</source>
+            <translation>导出容器 %1</translation>
+        </message>
+        <message>
             <source>extend sparse file</source>
             <translation>扩展稀疏文件</translation>
+        </message>
+        <message>
+            <source>failed to create task for container: %1</source>
+            <translation>无法为容器创建任务: %1</translation>
+        </message>
+        <message>
+            <source>find container %1</source>
+            <translation>查找容器 %1</translation>
+        </message>
+        <message>
+            <source>find containers with id %1</source>
+            <translation>查找 ID 为 %1 的容器</translation>
         </message>
         <message>
             <source>find hard link target</source>
@@ -404,6 +680,10 @@
         <message>
             <source>function "%1" not defined</source>
             <translation>函数 "%1" 未定义</translation>
+        </message>
+        <message>
+            <source>get %1: no such volume</source>
+            <translation>获取 %1: 没有这个卷</translation>
         </message>
         <message>
             <source>gzip compress: deflate failed</source>
@@ -478,6 +758,10 @@
             <translation>检查已有条目</translation>
         </message>
         <message>
+            <source>invalid --security-opt: %1</source>
+            <translation>无效的 --security-opt: %1</translation>
+        </message>
+        <message>
             <source>invalid character '%1' %2</source>
             <translation>%2出现无效字符 '%1'</translation>
         </message>
@@ -498,6 +782,10 @@
             <translation>镜像配置中的 diff_id "%1" 无效</translation>
         </message>
         <message>
+            <source>invalid field '%1' must be a key=value pair</source>
+            <translation>无效的字段 '%1'，必须是 key=value 形式的键值对</translation>
+        </message>
+        <message>
             <source>invalid gzip header</source>
             <translation>无效的 gzip 头</translation>
         </message>
@@ -508,6 +796,30 @@
         <message>
             <source>invalid manifest JSON: %1</source>
             <translation>无效的清单 JSON: %1</translation>
+        </message>
+        <message>
+            <source>invalid max-size: %1</source>
+            <translation>无效的 max-size: %1</translation>
+        </message>
+        <message>
+            <source>invalid mode: %1</source>
+            <translation>无效的模式: %1</translation>
+        </message>
+        <message>
+            <source>invalid mount config for type "%1": field Target must not be empty</source>
+            <translation>类型 "%1" 的挂载配置无效: 字段 Target 不能为空</translation>
+        </message>
+        <message>
+            <source>invalid mount config for type "bind": bind source path does not exist: %1</source>
+            <translation>类型 "bind" 的挂载配置无效: 绑定源路径不存在: %1</translation>
+        </message>
+        <message>
+            <source>invalid mount config for type "bind": field Source must not be empty</source>
+            <translation>类型 "bind" 的挂载配置无效: 字段 Source 不能为空</translation>
+        </message>
+        <message>
+            <source>invalid mount type: %1</source>
+            <translation>无效的挂载类型: %1</translation>
         </message>
         <message>
             <source>invalid port "%1" in EXPOSE</source>
@@ -526,12 +838,40 @@
             <translation>无效的仓库名称（%1），不能使用 64 字节的十六进制字符串</translation>
         </message>
         <message>
+            <source>invalid restart policy format: maximum retry count must be an integer</source>
+            <translation>无效的重启策略格式: 最大重试次数必须是整数</translation>
+        </message>
+        <message>
+            <source>invalid restart policy: maximum retry count can only be used with 'on-failure'</source>
+            <translation>无效的重启策略: 最大重试次数只能与 'on-failure' 一起使用</translation>
+        </message>
+        <message>
+            <source>invalid restart policy: unknown policy '%1'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'</source>
+            <translation>无效的重启策略: 未知的策略 '%1'；请使用 'no'、'always'、'on-failure' 或 'unless-stopped' 之一</translation>
+        </message>
+        <message>
             <source>invalid syntax in quoted string</source>
             <translation>引号字符串中的语法无效</translation>
         </message>
         <message>
             <source>invalid type for comparison</source>
             <translation>无效的比较类型</translation>
+        </message>
+        <message>
+            <source>invalid ulimit argument: %1</source>
+            <translation>无效的 ulimit 参数: %1</translation>
+        </message>
+        <message>
+            <source>invalid ulimit type: %1</source>
+            <translation>无效的 ulimit 类型: %1</translation>
+        </message>
+        <message>
+            <source>invalid volume specification: '%1'</source>
+            <translation>无效的卷规格: '%1'</translation>
+        </message>
+        <message>
+            <source>invalid volume specification: '%1': invalid mount config for type "%2": invalid mount path: '%3' mount path must be absolute</source>
+            <translation>无效的卷规格: '%1': 类型 "%2" 的挂载配置无效: 无效的挂载路径: '%3'，挂载路径必须是绝对路径</translation>
         </message>
         <message>
             <source>invalid whiteout name</source>
@@ -548,6 +888,10 @@
         <message>
             <source>len of type %1</source>
             <translation>对类型 %1 求 len</translation>
+        </message>
+        <message>
+            <source>list containers</source>
+            <translation>列出容器</translation>
         </message>
         <message>
             <source>list containers of image %1</source>
@@ -670,6 +1014,10 @@
             <translation>查找值的开头时</translation>
         </message>
         <message>
+            <source>lstat</source>
+            <translation>lstat</translation>
+        </message>
+        <message>
             <source>manifest</source>
             <translation>清单</translation>
         </message>
@@ -684,6 +1032,10 @@
         <message>
             <source>manifest schema version %1 is not supported (only schema 2)</source>
             <translation>不支持清单 schema 版本 %1（仅支持 schema 2）</translation>
+        </message>
+        <message>
+            <source>mark layer %1 unpacked</source>
+            <translation>将层 %1 标记为已解包</translation>
         </message>
         <message>
             <source>migrate schema to version %1</source>
@@ -716,6 +1068,10 @@
         <message>
             <source>nesting deeper than %1 levels</source>
             <translation>嵌套深度超过 %1 级</translation>
+        </message>
+        <message>
+            <source>network %1 not found</source>
+            <translation>找不到网络 %1</translation>
         </message>
         <message>
             <source>not in xz format</source>
@@ -758,12 +1114,24 @@
             <translation>打开文件</translation>
         </message>
         <message>
+            <source>open layer blob</source>
+            <translation>打开层 blob</translation>
+        </message>
+        <message>
             <source>open layer directory</source>
             <translation>打开层目录</translation>
         </message>
         <message>
             <source>open lock</source>
             <translation>打开锁文件</translation>
+        </message>
+        <message>
+            <source>open the root of container</source>
+            <translation>打开容器的根目录</translation>
+        </message>
+        <message>
+            <source>opening seccomp profile (%1) failed: %2</source>
+            <translation>打开 seccomp 配置文件（%1）失败: %2</translation>
         </message>
         <message>
             <source>out of memory</source>
@@ -786,8 +1154,24 @@
             <translation>路径超出了层的根目录（".." 路径组件）</translation>
         </message>
         <message>
+            <source>pause container %1: %2</source>
+            <translation>暂停容器 %1: %2</translation>
+        </message>
+        <message>
             <source>printf needs a format string</source>
             <translation>printf 需要格式字符串</translation>
+        </message>
+        <message>
+            <source>publish port %1: create a socket: %2</source>
+            <translation>发布端口 %1: 创建套接字: %2</translation>
+        </message>
+        <message>
+            <source>publish port %1: invalid host IP address `%2`</source>
+            <translation>发布端口 %1: 无效的主机 IP 地址 `%2`</translation>
+        </message>
+        <message>
+            <source>publish port %1: unsupported protocol `%2`</source>
+            <translation>发布端口 %1: 不支持的协议 `%2`</translation>
         </message>
         <message>
             <source>range can't iterate over %1</source>
@@ -816,6 +1200,10 @@
         <message>
             <source>read blob %1: content is corrupt, its digest is %2</source>
             <translation>读取 blob %1: 内容已损坏，其摘要为 %2</translation>
+        </message>
+        <message>
+            <source>read container %1</source>
+            <translation>读取容器 %1</translation>
         </message>
         <message>
             <source>read directory</source>
@@ -866,8 +1254,24 @@
             <translation>读取层 %1</translation>
         </message>
         <message>
+            <source>read link</source>
+            <translation>读取链接</translation>
+        </message>
+        <message>
+            <source>read published ports `%1`: %2</source>
+            <translation>读取已发布的端口 `%1`: %2</translation>
+        </message>
+        <message>
             <source>read schema version</source>
             <translation>读取 schema 版本</translation>
+        </message>
+        <message>
+            <source>read state of container %1: %2</source>
+            <translation>读取容器 %1 的状态: %2</translation>
+        </message>
+        <message>
+            <source>read statistics of container %1: %2</source>
+            <translation>读取容器 %1 的统计信息: %2</translation>
         </message>
         <message>
             <source>read symbolic link</source>
@@ -880,6 +1284,10 @@
         <message>
             <source>remove</source>
             <translation>删除</translation>
+        </message>
+        <message>
+            <source>remove %1: volume is in use - [%2]</source>
+            <translation>删除 %1: 卷正在使用中 - [%2]</translation>
         </message>
         <message>
             <source>remove blob</source>
@@ -906,8 +1314,16 @@
             <translation>重命名</translation>
         </message>
         <message>
+            <source>rename container %1</source>
+            <translation>重命名容器 %1</translation>
+        </message>
+        <message>
             <source>rename layer directory</source>
             <translation>重命名层目录</translation>
+        </message>
+        <message>
+            <source>replace</source>
+            <translation>替换</translation>
         </message>
         <message>
             <source>repository name (%1) must be lowercase</source>
@@ -942,12 +1358,24 @@
             <translation>设置扩展属性 %1，路径</translation>
         </message>
         <message>
+            <source>set owner, mode and times of</source>
+            <translation>设置所有者、权限和时间戳</translation>
+        </message>
+        <message>
             <source>set times</source>
             <translation>设置时间戳</translation>
         </message>
         <message>
             <source>set times of</source>
             <translation>设置时间戳</translation>
+        </message>
+        <message>
+            <source>start container %1: its image %2 was removed</source>
+            <translation>启动容器 %1: 其镜像 %2 已被删除</translation>
+        </message>
+        <message>
+            <source>start container %1: write %2/spec: %3</source>
+            <translation>启动容器 %1: 写入 %2/spec: %3</translation>
         </message>
         <message>
             <source>stat blob</source>
@@ -958,12 +1386,28 @@
             <translation>获取事件日志状态</translation>
         </message>
         <message>
+            <source>sync file system of</source>
+            <translation>同步文件系统</translation>
+        </message>
+        <message>
             <source>tag %1 as %2</source>
             <translation>将 %1 标记为 %2</translation>
         </message>
         <message>
             <source>the layer root can only be a directory</source>
             <translation>层的根只能是目录</translation>
+        </message>
+        <message>
+            <source>ulimit soft limit must be less than or equal to hard limit: %1 &gt; %2</source>
+            <translation>ulimit 软限制必须小于或等于硬限制: %1 &gt; %2</translation>
+        </message>
+        <message>
+            <source>unable to find group %1: no matching entries in group file</source>
+            <translation>无法找到组 %1: group 文件中没有匹配的条目</translation>
+        </message>
+        <message>
+            <source>unable to find user %1: no matching entries in passwd file</source>
+            <translation>无法找到用户 %1: passwd 文件中没有匹配的条目</translation>
         </message>
         <message>
             <source>unclosed action</source>
@@ -1018,12 +1462,28 @@
             <translation>意外的 {{%1}}</translation>
         </message>
         <message>
+            <source>unknown log opt '%1' for json-file log driver</source>
+            <translation>json-file 日志驱动不支持日志选项 '%1'</translation>
+        </message>
+        <message>
             <source>unmount</source>
             <translation>卸载</translation>
         </message>
         <message>
+            <source>unpack layer %1</source>
+            <translation>解包层 %1</translation>
+        </message>
+        <message>
+            <source>unpack layer %1: no such layer</source>
+            <translation>解包层 %1: 没有这个层</translation>
+        </message>
+        <message>
             <source>unpack layer into %1</source>
             <translation>将层解包到 %1</translation>
+        </message>
+        <message>
+            <source>unpause container %1: %2</source>
+            <translation>恢复容器 %1: %2</translation>
         </message>
         <message>
             <source>unsupported compression method</source>
@@ -1050,12 +1510,20 @@
             <translation>未结束的原始引号字符串</translation>
         </message>
         <message>
+            <source>update container %1</source>
+            <translation>更新容器 %1</translation>
+        </message>
+        <message>
             <source>value has type %1; should be string</source>
             <translation>值的类型为 %1；应为字符串</translation>
         </message>
         <message>
             <source>write</source>
             <translation>写入</translation>
+        </message>
+        <message>
+            <source>write %1: %2</source>
+            <translation>写入 %1: %2</translation>
         </message>
         <message>
             <source>write blob %1: digest mismatch, the content has digest %2</source>
