@@ -86,11 +86,12 @@ supervisor_memory() {
 
 # Starts $SHIMS sleeping containers, measures their supervisors, removes them.
 measure_shims() {
-    local side=$1 name=$2 i
+    local side=$1 name=$2 i extra=()
+    [[ $side == podman ]] && extra=(--ulimit "nofile=$(ulimit -Hn):$(ulimit -Hn)" --ulimit "nproc=$(ulimit -Hu):$(ulimit -Hu)")
     shift 2
     bench_log "$side: $SHIMS sleeping containers"
     for ((i = 0; i < SHIMS; i++)); do
-        if ! "$@" run -d --network none bbench sleep 3600 >"$BENCH_CMD_LOG" 2>&1; then
+        if ! "$@" run -d --network none "${extra[@]}" bbench sleep 3600 >"$BENCH_CMD_LOG" 2>&1; then
             bench_note_failure "$NOTES" "$side run -d failed at container $i" "$BENCH_CMD_LOG"
             "$@" rm -f $("$@" ps -aq) >/dev/null 2>&1 || true
             return 1
@@ -110,8 +111,11 @@ measure() {
         bench_note_failure "$NOTES" "$side import failed" "$BENCH_CMD_LOG"
         return
     fi
-    local stats
-    if stats=$(time_run "$side" "$@" run --rm --network none bbench); then
+    local stats extra=()
+    # podman sets RLIMIT_NOFILE/NPROC above this host's hard limits (no CAP_SYS_RESOURCE in
+    # the bounding set here) unless given one within it.
+    [[ $side == podman ]] && extra=(--ulimit "nofile=$(ulimit -Hn):$(ulimit -Hn)" --ulimit "nproc=$(ulimit -Hu):$(ulimit -Hu)")
+    if stats=$(time_run "$side" "$@" run --rm --network none "${extra[@]}" bbench); then
         RUN[$side]=$stats
     else
         FAILED[$side]=1
