@@ -494,6 +494,10 @@
             <translation>冲突: 无法删除 %1（不能强制删除）- 镜像有依赖它的子镜像</translation>
         </message>
         <message>
+            <source>conflict: unable to delete %1 (cannot be forced) - image is being used by running container %2</source>
+            <translation>冲突: 无法删除 %1（不能强制删除）- 镜像正被运行中的容器 %2 使用</translation>
+        </message>
+        <message>
             <source>conflict: unable to delete %1 (must be forced) - image is being used by stopped container %2</source>
             <translation>冲突: 无法删除 %1（必须强制删除）- 镜像正被已停止的容器 %2 使用</translation>
         </message>
@@ -1368,10 +1372,6 @@
         <message>
             <source>set times of</source>
             <translation>设置时间戳</translation>
-        </message>
-        <message>
-            <source>start container %1: its image %2 was removed</source>
-            <translation>启动容器 %1: 其镜像 %2 已被删除</translation>
         </message>
         <message>
             <source>start container %1: write %2/spec: %3</source>

@@ -674,13 +674,10 @@ Result<QList<Containers::Change>> Containers::diff(const QString &id)
     BERTH_TRY_ASSIGN(const auto record, m_engine.metadata().container(id));
     if (!record)
         return Error{ErrorCode::NotFound, tr("No such container: %1").arg(id)};
-    BERTH_TRY_ASSIGN(const auto image, m_engine.metadata().image(record->imageId));
-    if (!image)
-        return Error{ErrorCode::NotFound,
-                     tr("%1: its image %2 was removed").arg(what, record->imageId)};
-    BERTH_TRY(m_engine.ensureUnpacked(image->chainIds));
+    BERTH_TRY_ASSIGN(const QStringList chainIds, layerChain(*record));
+    BERTH_TRY(m_engine.ensureUnpacked(chainIds));
     QStringList lowersBottomFirst;
-    for (const QString &chain : image->chainIds)
+    for (const QString &chain : chainIds)
         lowersBottomFirst << m_engine.layerDir(chain);
     QStringList lowersTopFirst = lowersBottomFirst;
     std::reverse(lowersTopFirst.begin(), lowersTopFirst.end());
@@ -721,15 +718,12 @@ Status Containers::exportFilesystem(const QString &id, Writer &out, const Progre
             return written.error().prefixed(what);
         return {};
     }
-    BERTH_TRY_ASSIGN(const auto image, m_engine.metadata().image(record->imageId));
-    if (!image)
-        return Error{ErrorCode::NotFound,
-                     tr("%1: its image %2 was removed").arg(what, record->imageId)};
-    BERTH_TRY(m_engine.ensureUnpacked(image->chainIds, progress));
+    BERTH_TRY_ASSIGN(const QStringList chainIds, layerChain(*record));
+    BERTH_TRY(m_engine.ensureUnpacked(chainIds, progress));
     // The union made real: the layers and the upper (in the same diff form)
     // copied bottom first, whiteouts carried out on the way.
     QStringList layers;
-    for (const QString &chain : image->chainIds)
+    for (const QString &chain : chainIds)
         layers << m_engine.layerDir(chain);
     layers << dir + QStringLiteral("/upper");
     BERTH_TRY_ASSIGN(const QString staging, m_engine.makeStagingDir());

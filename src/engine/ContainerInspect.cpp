@@ -66,10 +66,10 @@ Result<json::Value> Containers::inspect(const QString &id, bool withSize) const
         out.insert(QStringLiteral("SizeRootFs"), info.sizeRootFs);
     }
     json::Value data = json::Value::object();
-    BERTH_TRY_ASSIGN(const auto image, m_engine.metadata().image(info.imageId));
     QStringList lowers;
-    if (image) {
-        for (auto it = image->chainIds.crbegin(); it != image->chainIds.crend(); ++it)
+    if (auto chain = record ? layerChain(*record) : Result<QStringList>(QStringList());
+        chain.ok()) {
+        for (auto it = chain->crbegin(); it != chain->crend(); ++it)
             lowers.append(m_engine.layerDir(*it));
     }
     data.insert(QStringLiteral("LowerDir"), lowers.join(QLatin1Char(':')));

@@ -222,12 +222,9 @@ Result<runtime::Spec> Containers::buildSpec(const store::ContainerRecord &record
     const QJsonObject host = all.value(QLatin1String("HostConfig")).toObject();
     const QString dir = bundle(record.id);
 
-    BERTH_TRY_ASSIGN(const auto image, m_engine.metadata().image(record.imageId));
-    if (!image)
-        return Error{ErrorCode::NotFound, tr("start container %1: its image %2 was removed")
-                                              .arg(record.id.left(12), record.imageId)};
+    BERTH_TRY_ASSIGN(const QStringList chain, layerChain(record));
     QStringList layersTopFirst;
-    for (auto it = image->chainIds.crbegin(); it != image->chainIds.crend(); ++it)
+    for (auto it = chain.crbegin(); it != chain.crend(); ++it)
         layersTopFirst.append(m_engine.layerDir(*it));
 
     runtime::Spec spec;

@@ -146,6 +146,13 @@ Result<QString> Containers::create(const ContainerOptions &options)
     const QString id = newContainerId();
     BERTH_TRY_ASSIGN(QJsonObject config, ContainerConfig::make(options, id, image));
     BERTH_TRY(attachVolumes(&config));
+    {
+        // The container holds its image's layers (docker's rule): a forced rmi
+        // of the image leaves them for the container.
+        BERTH_TRY_ASSIGN(const auto record, m_engine.metadata().image(imageId));
+        if (record)
+            config.insert(QStringLiteral("Layers"), QJsonArray::fromStringList(record->chainIds));
+    }
     QString name = options.name;
     if (name.startsWith(QLatin1Char('/')))
         name = name.mid(1);
@@ -214,9 +221,8 @@ Status Containers::start(const QString &id, int attachFd)
     BERTH_TRY_ASSIGN(const auto record, m_engine.metadata().container(id));
     if (!record)
         return Error{ErrorCode::NotFound, tr("No such container: %1").arg(id)};
-    BERTH_TRY_ASSIGN(const auto image, m_engine.metadata().image(record->imageId));
-    if (image)
-        BERTH_TRY(m_engine.ensureUnpacked(image->chainIds));
+    BERTH_TRY_ASSIGN(const QStringList chain, layerChain(*record));
+    BERTH_TRY(m_engine.ensureUnpacked(chain));
     BERTH_TRY_ASSIGN(const runtime::Spec spec, buildSpec(*record));
     const QString dir = bundle(id);
     // A restart reuses the snapshot; its old state and socket go.
@@ -434,7 +440,14 @@ Status Containers::remove(const QString &id, bool force, bool removeVolumes)
     }
     {
         BERTH_TRY_ASSIGN(FileLock lock, m_engine.lockStore());
+        BERTH_TRY_ASSIGN(const auto record, m_engine.metadata().container(id));
         BERTH_TRY(m_engine.metadata().removeContainer(id));
+        // The last container of a force-removed image lets its layers go.
+        if (record) {
+            BERTH_TRY_ASSIGN(const auto image, m_engine.metadata().image(record->imageId));
+            if (!image)
+                BERTH_TRY(m_engine.collectGarbageLocked(nullptr, nullptr));
+        }
     }
     // The record is gone first: a crash now leaves a bundle without a record,
     // which nothing lists and removeOrphanBundles() (run by `ps`) takes away.
@@ -451,6 +464,20 @@ Status Containers::remove(const QString &id, bool force, bool removeVolumes)
             return st.error();
     }
     return {};
+}
+
+Result<QStringList> Containers::layerChain(const store::ContainerRecord &record) const
+{
+    BERTH_TRY_ASSIGN(const auto image, m_engine.metadata().image(record.imageId));
+    if (image)
+        return image->chainIds;
+    const QStringList stored =
+        ContainerConfig::strings(ContainerConfig::fromRecord(record.config), "Layers");
+    if (stored.isEmpty())
+        return Error{
+            ErrorCode::NotFound,
+            tr("container %1: its image %2 was removed").arg(record.id.left(12), record.imageId)};
+    return stored;
 }
 
 Status Containers::attachVolumes(QJsonObject *config)

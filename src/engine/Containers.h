@@ -259,6 +259,9 @@ public:
 private:
     Result<ContainerState> stateOf(const QString &id) const;
     Result<runtime::Spec> buildSpec(const store::ContainerRecord &record) const;
+    // The container's image layers, bottom first: the image's, or, after a forced
+    // rmi removed the image, the chain the container recorded at create.
+    Result<QStringList> layerChain(const store::ContainerRecord &record) const;
     // Creates the named volumes the container mounts and anonymous ones for
     // `-v /path` and the image's VOLUME entries, recording their names.
     Status attachVolumes(QJsonObject *config);

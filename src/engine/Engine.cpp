@@ -1,10 +1,15 @@
 #include "Engine.h"
 
+#include "Containers.h"
+
 #include "layer/Apply.h"
 #include "reference/Reference.h"
 #include "util/Fs.h"
 
 #include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -263,39 +268,50 @@ Result<QList<RemovedItem>> Engine::removeImage(const QString &name, bool force)
                 byTag = full;
         }
     }
+    // docker's rule: a running container is a hard conflict (even forced); a
+    // stopped one only without force. Forced, the image goes and its layers stay
+    // for the container (it recorded them at create).
+    QString running;
+    for (const QString &c : containers) {
+        if (containerRunning(c)) {
+            running = c;
+            break;
+        }
+    }
     if (!byTag.isEmpty()) {
-        if (tags.size() > 1 || (!containers.isEmpty() && force)) {
+        if (tags.size() > 1) {
             BERTH_TRY(m_meta->removeTag(byTag));
             BERTH_TRY(rebuildIndexLocked());
             lock.release();
             (void)recordEvent(QStringLiteral("untag"), id, familiarReference(byTag));
             return QList<RemovedItem>{{RemovedItem::Untagged, familiarReference(byTag)}};
         }
-        if (!containers.isEmpty())
+        if (!containers.isEmpty() && !force)
             return Error{ErrorCode::Conflict,
                          tr("conflict: unable to remove repository reference \"%1\" (must force) "
                             "- container %2 is using its referenced image %3")
                              .arg(name, containers.first().left(12), shortId)};
+        if (!running.isEmpty())
+            return Error{ErrorCode::Conflict,
+                         tr("conflict: unable to delete %1 (cannot be forced) - image is being "
+                            "used by running container %2")
+                             .arg(shortId, running.left(12))};
     } else {
         if (tags.size() > 1 && !force)
             return Error{ErrorCode::Conflict,
                          tr("conflict: unable to delete %1 (must be forced) - image is referenced "
                             "in multiple repositories")
                              .arg(shortId)};
-        if (!containers.isEmpty()) {
-            if (!force)
-                return Error{ErrorCode::Conflict,
-                             tr("conflict: unable to delete %1 (must be forced) - image is being "
-                                "used by stopped container %2")
-                                 .arg(shortId, containers.first().left(12))};
-            // Forced removal of an image a container uses only untags it.
-            for (const QString &t : tags) {
-                BERTH_TRY(m_meta->removeTag(t));
-                out << RemovedItem{RemovedItem::Untagged, familiarReference(t)};
-            }
-            BERTH_TRY(rebuildIndexLocked());
-            return out;
-        }
+        if (!running.isEmpty())
+            return Error{ErrorCode::Conflict,
+                         tr("conflict: unable to delete %1 (cannot be forced) - image is being "
+                            "used by running container %2")
+                             .arg(shortId, running.left(12))};
+        if (!containers.isEmpty() && !force)
+            return Error{ErrorCode::Conflict,
+                         tr("conflict: unable to delete %1 (must be forced) - image is being "
+                            "used by stopped container %2")
+                             .arg(shortId, containers.first().left(12))};
     }
     BERTH_TRY_ASSIGN(const auto all, m_meta->images());
     for (const store::ImageRecord &r : all) {
@@ -324,6 +340,26 @@ Result<QList<RemovedItem>> Engine::removeImage(const QString &name, bool force)
     return out;
 }
 
+bool Engine::containerRunning(const QString &id) const
+{
+    auto info = Containers(const_cast<Engine &>(*this)).info(id);
+    return info.ok() &&
+           (info->state.isRunning() || info->state.status == ContainerState::Restarting);
+}
+
+Result<QSet<QString>> Engine::layersHeldByContainers() const
+{
+    BERTH_TRY_ASSIGN(const auto containers, m_meta->containers());
+    QSet<QString> held;
+    for (const store::ContainerRecord &c : containers) {
+        const QJsonArray layers =
+            QJsonDocument::fromJson(c.config).object().value(QLatin1String("Layers")).toArray();
+        for (const QJsonValue &l : layers)
+            held.insert(l.toString());
+    }
+    return held;
+}
+
 Status Engine::collectGarbageLocked(QList<RemovedItem> *deleted, qint64 *reclaimed)
 {
     // Layers first (top of each dead chain before its parent), then blobs that
@@ -333,8 +369,11 @@ Status Engine::collectGarbageLocked(QList<RemovedItem> *deleted, qint64 *reclaim
         BERTH_TRY_ASSIGN(const QStringList dead, m_meta->unreferencedLayers());
         if (dead.isEmpty())
             break;
+        BERTH_TRY_ASSIGN(const QSet<QString> held, layersHeldByContainers());
         bool removedAny = false;
         for (const QString &chain : dead) {
+            if (held.contains(chain))
+                continue;
             BERTH_TRY_ASSIGN(const auto rec, m_meta->layer(chain));
             if (!rec)
                 continue;

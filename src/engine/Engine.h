@@ -187,6 +187,11 @@ private:
     Status removeLayerDirectory(const QString &chainId);
     Status rebuildIndexLocked();
     Status collectGarbageLocked(QList<RemovedItem> *deleted, qint64 *reclaimed);
+    // Chains that containers recorded at create: kept while they exist, even
+    // when their image was force-removed.
+    Result<QSet<QString>> layersHeldByContainers() const;
+    // Whether a container's shim says it is running (Containers' view).
+    bool containerRunning(const QString &id) const;
     Result<QString> storeImageLocked(const image::ImageConfig &config,
                                      const QList<image::Descriptor> &layerBlobs,
                                      const QStringList &chainIds, const QByteArray &manifestRaw,

@@ -265,14 +265,22 @@ assert_eq 1 "$RC" "rmi of an image a stopped container uses fails"
 assert_contains "$ERR" "conflict: unable to remove repository reference \"busybox\" (must force) - container ${UID_:0:12} is using its referenced image ${IMG:7:12}" "rmi conflict: docker's message"
 run berth rmi -f busybox
 assert_eq 0 "$RC" "rmi -f succeeds"
-# docker deletes the image record here and keeps its layers for the container; berth
-# keeps the image, untagged, until no container uses it (a known difference: the
-# container's layers are held through its image record).
-assert_eq "Untagged: busybox:latest" "$OUT" "rmi -f of an image in use untags it"
-assert_eq "$IMG" "$(berth inspect -f '{{.Id}}' "${IMG:7:12}")" "the image stays while used"
+# docker ignores stopped containers (a soft conflict) when forced: untag, then delete;
+# the container keeps the layers it was made from.
+assert_eq "Untagged: busybox:latest
+Deleted: $IMG" "$OUT" "rmi -f untags and deletes like docker"
 run berth start -a user
-assert_eq 0 "$RC" "the container still starts from the untagged image"
+assert_eq 0 "$RC" "the container still starts from its layers after the image went"
+LAYERS_BEFORE=$(ls "$ROOT/layers" | wc -l)
 berth rm user >/dev/null
+assert_eq 0 "$(ls "$ROOT/layers" | wc -l)" "removing the last container frees the layers ($LAYERS_BEFORE before)"
+berth import -c 'CMD ["sh"]' "$T/bb.tar" busybox >/dev/null
+RUNNER=$(berth run -d busybox sleep 100)
+IMG=$(berth inspect -f '{{.Id}}' busybox)
+run berth rmi -f "${IMG:7:12}"
+assert_eq 1 "$RC" "rmi -f of an image a running container uses fails"
+assert_contains "$ERR" "(cannot be forced) - image is being used by running container ${RUNNER:0:12}" "running conflict: docker's message"
+berth rm -f "$RUNNER" >/dev/null
 berth import -c 'CMD ["sh"]' "$T/bb.tar" busybox >/dev/null
 
 # --- leaks -----------------------------------------------------------------------------
