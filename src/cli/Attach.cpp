@@ -51,30 +51,22 @@ void sendResize(int fd)
     }
 }
 
-// Raw mode for the local terminal while a -t container is attached.
-class RawTerminal
-{
-public:
-    explicit RawTerminal(bool enable)
-    {
-        if (enable && ::isatty(STDIN_FILENO) && ::tcgetattr(STDIN_FILENO, &m_saved) == 0) {
-            termios raw = m_saved;
-            ::cfmakeraw(&raw);
-            m_active = ::tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
-        }
-    }
-    ~RawTerminal()
-    {
-        if (m_active)
-            ::tcsetattr(STDIN_FILENO, TCSANOW, &m_saved);
-    }
-
-private:
-    termios m_saved{};
-    bool m_active = false;
-};
-
 } // namespace
+
+RawTerminal::RawTerminal(bool enable)
+{
+    if (enable && ::isatty(STDIN_FILENO) && ::tcgetattr(STDIN_FILENO, &m_saved) == 0) {
+        termios raw = m_saved;
+        ::cfmakeraw(&raw);
+        m_active = ::tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
+    }
+}
+
+RawTerminal::~RawTerminal()
+{
+    if (m_active)
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &m_saved);
+}
 
 int relayAttached(int fd, const AttachOptions &options)
 {

@@ -8,6 +8,8 @@
 
 #include <QString>
 
+#include <termios.h>
+
 namespace berth::cli {
 
 struct AttachOptions
@@ -19,5 +21,20 @@ struct AttachOptions
 
 // Returns the container's exit code, or -1 when the connection ended without one.
 int relayAttached(int fd, const AttachOptions &options);
+
+// Raw mode for the local terminal while a -t container or exec is relayed,
+// restored on every way out.
+class RawTerminal
+{
+public:
+    explicit RawTerminal(bool enable);
+    ~RawTerminal();
+    RawTerminal(const RawTerminal &) = delete;
+    RawTerminal &operator=(const RawTerminal &) = delete;
+
+private:
+    termios m_saved{};
+    bool m_active = false;
+};
 
 } // namespace berth::cli

@@ -40,6 +40,13 @@ int Context::fail(const QString &message)
     return ExitError;
 }
 
+int Context::daemonError(const QString &message)
+{
+    err << "Error response from daemon: " << message << '\n';
+    err.flush();
+    return ExitError;
+}
+
 QString Command::helpText(const FlagSet &flags) const
 {
     QString text =

@@ -33,6 +33,9 @@ public:
     // "Error: <message>" on stderr; returns ExitError.
     int fail(const Error &error);
     int fail(const QString &message);
+    // "Error response from daemon: <message>" on stderr, as docker's CLI prints
+    // what its daemon refused; returns ExitError.
+    int daemonError(const QString &message);
 
 private:
     std::unique_ptr<Engine> m_engine;

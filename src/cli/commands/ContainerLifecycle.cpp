@@ -19,12 +19,6 @@ namespace berth::cli {
 
 namespace {
 
-void daemonError(Context &ctx, const QString &message)
-{
-    ctx.err << "Error response from daemon: " << message << '\n';
-    ctx.err.flush();
-}
-
 // One action per named container.
 class EachContainer : public Command
 {
@@ -57,7 +51,7 @@ public:
             auto id = containers.resolve(arg);
             Status st = id.ok() ? m_action(containers, *id, arg, ctx) : Status(id.error());
             if (!st.ok()) {
-                daemonError(ctx, st.error().message);
+                ctx.daemonError(st.error().message);
                 rc = ExitError;
             }
         }
@@ -127,21 +121,21 @@ public:
         if (attach || interactive) {
             auto id = containers.resolve(flags.positionals().first());
             if (!id.ok()) {
-                daemonError(ctx, id.error().message);
+                ctx.daemonError(id.error().message);
                 return ExitError;
             }
             auto info = containers.info(*id);
             int pair[2];
             if (!info.ok() || ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
-                daemonError(ctx,
-                            info.ok() ? QStringLiteral("socketpair failed") : info.error().message);
+                ctx.daemonError(info.ok() ? QStringLiteral("socketpair failed")
+                                          : info.error().message);
                 return ExitError;
             }
             Status st = containers.start(*id, pair[1]);
             ::close(pair[1]);
             if (!st.ok()) {
                 ::close(pair[0]);
-                daemonError(ctx, st.error().message);
+                ctx.daemonError(st.error().message);
                 return ExitError;
             }
             const int code =
@@ -155,7 +149,7 @@ public:
             auto id = containers.resolve(arg);
             Status st = id.ok() ? containers.start(*id) : Status(id.error());
             if (!st.ok()) {
-                daemonError(ctx, st.error().message);
+                ctx.daemonError(st.error().message);
                 failed << arg;
                 rc = ExitError;
                 continue;
@@ -199,7 +193,7 @@ public:
             auto id = containers.resolve(arg);
             auto code = id.ok() ? containers.wait(*id) : Result<int>(id.error());
             if (!code.ok()) {
-                daemonError(ctx, code.error().message);
+                ctx.daemonError(code.error().message);
                 rc = ExitError;
                 continue;
             }
@@ -232,7 +226,7 @@ public:
         Status st =
             id.ok() ? containers.rename(*id, flags.positionals().at(1)) : Status(id.error());
         if (!st.ok()) {
-            daemonError(ctx, st.error().message);
+            ctx.daemonError(st.error().message);
             return ExitError;
         }
         return ExitOk;
@@ -275,7 +269,7 @@ public:
             if (c.state.isRunning() || c.state.status == ContainerState::Restarting)
                 continue;
             if (Status st = containers.remove(c.id, false, false); !st.ok()) {
-                daemonError(ctx, st.error().message);
+                ctx.daemonError(st.error().message);
                 continue;
             }
             deleted << c.id;

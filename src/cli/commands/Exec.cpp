@@ -4,6 +4,7 @@
 // descriptors directly; with -t it gets a pty of the container's own /dev/pts
 // whose master this command relays to its terminal, in raw mode, passing
 // window size changes on.
+#include "Attach.h"
 #include "Command.h"
 
 #include "Containers.h"
@@ -52,29 +53,6 @@ void copyWindowSize(int master)
         (void)::ioctl(master, TIOCSWINSZ, &ws);
 }
 
-// Raw mode on our terminal while -it relays it, restored on every way out.
-class RawMode
-{
-public:
-    explicit RawMode(bool enable)
-    {
-        if (enable && ::isatty(STDIN_FILENO) && ::tcgetattr(STDIN_FILENO, &m_saved) == 0) {
-            termios raw = m_saved;
-            ::cfmakeraw(&raw);
-            m_active = ::tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
-        }
-    }
-    ~RawMode()
-    {
-        if (m_active)
-            ::tcsetattr(STDIN_FILENO, TCSANOW, &m_saved);
-    }
-
-private:
-    termios m_saved{};
-    bool m_active = false;
-};
-
 // Copies the pty's output to our stdout (and our stdin to it with -i) until
 // every holder of the slave has closed it.
 void relayPty(int master, bool input)
@@ -82,7 +60,7 @@ void relayPty(int master, bool input)
     struct sigaction sa = {}, old = {};
     sa.sa_handler = onWinch;
     ::sigaction(SIGWINCH, &sa, &old);
-    RawMode raw(input);
+    RawTerminal raw(input);
     bool stdinOpen = input;
     char chunk[65536];
     while (true) {

@@ -12,12 +12,6 @@ namespace berth::cli {
 
 namespace {
 
-void daemonError(Context &ctx, const QString &message)
-{
-    ctx.err << "Error response from daemon: " << message << '\n';
-    ctx.err.flush();
-}
-
 json::Value volumeJson(const VolumeInfo &v)
 {
     json::Value o = json::Value::object();
@@ -61,8 +55,7 @@ public:
             name = flags.positionals().first();
         }
         if (driver != QLatin1String("local")) {
-            daemonError(ctx,
-                        QStringLiteral("create %1: plugin \"%2\" not found").arg(name, driver));
+            ctx.daemonError(QStringLiteral("create %1: plugin \"%2\" not found").arg(name, driver));
             return ExitError;
         }
         Engine *engine = ctx.engine();
@@ -73,7 +66,7 @@ public:
             labelMap.insert(l.section(QLatin1Char('='), 0, 0), l.section(QLatin1Char('='), 1));
         auto v = Volumes(*engine).create(name, labelMap);
         if (!v.ok()) {
-            daemonError(ctx, v.error().message);
+            ctx.daemonError(v.error().message);
             return ExitError;
         }
         ctx.out << v->name << '\n';
@@ -243,7 +236,7 @@ public:
         int rc = ExitOk;
         for (const QString &name : flags.positionals()) {
             if (Status st = volumes.remove(name, force); !st.ok()) {
-                daemonError(ctx, st.error().message);
+                ctx.daemonError(st.error().message);
                 rc = ExitError;
                 continue;
             }
