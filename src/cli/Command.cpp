@@ -1,5 +1,14 @@
 #include "Command.h"
 
+#include "util/Fs.h"
+
+#include <QFile>
+#include <QFileInfo>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 
 namespace berth::cli {
@@ -97,6 +106,37 @@ int Command::parseArgs(Context &ctx, FlagSet &flags, const QStringList &args, in
         return ExitError;
     }
     return -1;
+}
+
+int writeArchiveOutput(Context &ctx, const QString &output, const QString &openOperation,
+                       const std::function<Status(Writer &)> &produce)
+{
+    if (output.isEmpty()) {
+        FdWriter writer(1, QStringLiteral("stdout"));
+        if (Status st = produce(writer); !st.ok())
+            return ctx.fail(st.error());
+        return ExitOk;
+    }
+    const QFileInfo target(output);
+    const QString tmp = target.absolutePath() + QStringLiteral("/.") + target.fileName() +
+                        QStringLiteral(".berth-tmp-") + QString::number(::getpid());
+    const int fd =
+        ::open(QFile::encodeName(tmp).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return ctx.fail(Error::fromErrno(errno, openOperation, output));
+    FdWriter writer(fd, output);
+    Status st = produce(writer);
+    if (st.ok())
+        st = fs::syncFile(fd, output);
+    ::close(fd);
+    if (st.ok() &&
+        ::rename(QFile::encodeName(tmp).constData(), QFile::encodeName(output).constData()) != 0)
+        st = Error::fromErrno(errno, QStringLiteral("rename"), output);
+    if (!st.ok()) {
+        ::unlink(QFile::encodeName(tmp).constData());
+        return ctx.fail(st.error());
+    }
+    return ExitOk;
 }
 
 } // namespace berth::cli

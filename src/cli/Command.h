@@ -58,6 +58,13 @@ public:
     QString helpText(const FlagSet &flags) const;
 };
 
+// Streams an archive that produce writes into output, or into stdout when
+// output is empty. A file is written beside the target, fsynced and renamed,
+// so a failure leaves no half-written archive under the name asked for;
+// openOperation names the open in errors ("failed to save image: open").
+int writeArchiveOutput(Context &ctx, const QString &output, const QString &openOperation,
+                       const std::function<Status(Writer &)> &produce);
+
 // All commands, for dispatch and for `berth --help`.
 QList<std::shared_ptr<Command>> allCommands();
 

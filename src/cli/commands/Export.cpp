@@ -2,13 +2,7 @@
 #include "Command.h"
 
 #include "Containers.h"
-#include "util/Fs.h"
 
-#include <QFile>
-#include <QFileInfo>
-
-#include <cerrno>
-#include <fcntl.h>
 #include <unistd.h>
 
 namespace berth::cli {
@@ -44,41 +38,11 @@ public:
             return ExitError;
         Containers containers(*engine);
         auto id = containers.resolve(flags.positionals().at(0));
-        if (!id.ok()) {
-            ctx.err << "Error response from daemon: " << id.error().message << Qt::endl;
-            return ExitError;
-        }
-        if (output.isEmpty()) {
-            FdWriter writer(1, QStringLiteral("stdout"));
-            if (Status st = containers.exportFilesystem(*id, writer, ctx.progress()); !st.ok())
-                return ctx.fail(st.error());
-            return ExitOk;
-        }
-        // Written beside the target and renamed, so a failed export leaves no
-        // half-written archive under the name asked for.
-        const QFileInfo target(output);
-        const QString tmp = target.absolutePath() + QStringLiteral("/.") + target.fileName() +
-                            QStringLiteral(".berth-tmp-") + QString::number(::getpid());
-        const int fd = ::open(QFile::encodeName(tmp).constData(),
-                              O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0)
-            return ctx.fail(Error::fromErrno(errno,
-                                             QStringLiteral("failed to export container: "
-                                                            "open"),
-                                             output));
-        FdWriter writer(fd, output);
-        Status st = containers.exportFilesystem(*id, writer, ctx.progress());
-        if (st.ok())
-            st = fs::syncFile(fd, output);
-        ::close(fd);
-        if (st.ok() && ::rename(QFile::encodeName(tmp).constData(),
-                                QFile::encodeName(output).constData()) != 0)
-            st = Error::fromErrno(errno, QStringLiteral("rename"), output);
-        if (!st.ok()) {
-            ::unlink(QFile::encodeName(tmp).constData());
-            return ctx.fail(st.error());
-        }
-        return ExitOk;
+        if (!id.ok())
+            return ctx.daemonError(id.error().message);
+        return writeArchiveOutput(
+            ctx, output, QStringLiteral("failed to export container: open"),
+            [&](Writer &out) { return containers.exportFilesystem(*id, out, ctx.progress()); });
     }
 };
 
