@@ -38,6 +38,14 @@
     <context>
         <name>berth</name>
         <message>
+            <source>"%1": invalid platform specifier, expected os/arch[/variant]</source>
+            <translation>"%1"：平台说明无效，应为 os/arch[/variant]</translation>
+        </message>
+        <message>
+            <source>"%1": unknown operating system or architecture</source>
+            <translation>"%1"：未知的操作系统或架构</translation>
+        </message>
+        <message>
             <source>%1 %2: not a valid sha256 digest</source>
             <translation>%1 %2: 不是有效的 sha256 摘要</translation>
         </message>
@@ -50,8 +58,24 @@
             <translation>%1 小时</translation>
         </message>
         <message>
+            <source>%1 in Healthcheck cannot be less than 1ms</source>
+            <translation>Healthcheck 中的 %1 不能小于 1ms</translation>
+        </message>
+        <message>
             <source>%1 in database %2: %3</source>
             <translation>%1（数据库 %2）: %3</translation>
+        </message>
+        <message>
+            <source>%1 is a Docker image manifest version 2, schema 1, which is no longer supported; ask its publisher to push it again as an OCI image or a Docker image manifest version 2, schema 2</source>
+            <translation>%1 使用 Docker 镜像清单第 2 版 schema 1，已不再支持；请让发布者以 OCI 镜像或 Docker 镜像清单第 2 版 schema 2 重新推送</translation>
+        </message>
+        <message>
+            <source>%1 is larger than the %2 bytes its manifest says</source>
+            <translation>%1 超过了其清单所述的 %2 字节</translation>
+        </message>
+        <message>
+            <source>%1 is not a container image: its config has the media type "%2"</source>
+            <translation>%1 不是容器镜像：其配置的媒体类型为 "%2"</translation>
         </message>
         <message>
             <source>%1 is not a string</source>
@@ -118,6 +142,14 @@
             <translation>%1: 参数索引 %2 超出范围（0 到 5）</translation>
         </message>
         <message>
+            <source>%1: asked for the bytes from %2 on, got "%3"</source>
+            <translation>%1：请求从第 %2 字节开始的内容，得到的是 "%3"</translation>
+        </message>
+        <message>
+            <source>%1: digest mismatch: the %2 bytes received hash to %3</source>
+            <translation>%1：摘要不匹配：收到的 %2 字节的哈希为 %3</translation>
+        </message>
+        <message>
             <source>%1: image %2 uses it</source>
             <translation>%1: 镜像 %2 正在使用它</translation>
         </message>
@@ -134,12 +166,20 @@
             <translation>%1: 其镜像 %2 已被删除</translation>
         </message>
         <message>
+            <source>%1: layer %2 has the unsupported media type "%3"</source>
+            <translation>%1：层 %2 使用了不支持的媒体类型 "%3"</translation>
+        </message>
+        <message>
             <source>%1: layer %2 is not in the store</source>
             <translation>%1: 层 %2 不在存储中</translation>
         </message>
         <message>
             <source>%1: layer %2 of its image was removed</source>
             <translation>%1: 其镜像的层 %2 已被删除</translation>
+        </message>
+        <message>
+            <source>%1: manifest entry %2 has an invalid digest "%3"</source>
+            <translation>%1：清单条目 %2 的摘要 "%3" 无效</translation>
         </message>
         <message>
             <source>%1: no such container</source>
@@ -182,12 +222,64 @@
             <translation>%1: 读取变更: %2</translation>
         </message>
         <message>
+            <source>%1: stopped after %2 redirects</source>
+            <translation>%1：重定向 %2 次后停止</translation>
+        </message>
+        <message>
+            <source>%1: the answer is larger than %2 bytes</source>
+            <translation>%1：应答超过 %2 字节</translation>
+        </message>
+        <message>
+            <source>%1: the config lists %2 layers, the manifest %3</source>
+            <translation>%1：配置列出 %2 层，清单列出 %3 层</translation>
+        </message>
+        <message>
+            <source>%1: the connection ended after %2 bytes</source>
+            <translation>%1：连接在 %2 字节后结束</translation>
+        </message>
+        <message>
+            <source>%1: the connection ended after %2 of %3 bytes</source>
+            <translation>%1：连接在 %3 字节中的 %2 字节后结束</translation>
+        </message>
+        <message>
+            <source>%1: the index has no "manifests" list</source>
+            <translation>%1：索引中没有 "manifests" 列表</translation>
+        </message>
+        <message>
+            <source>%1: the index is not a JSON object: %2</source>
+            <translation>%1：索引不是 JSON 对象：%2</translation>
+        </message>
+        <message>
             <source>%1: the layer was removed by another berth process</source>
             <translation>%1: 该层已被另一个 berth 进程删除</translation>
         </message>
         <message>
             <source>%1: the name "%2" is already in use by container %3</source>
             <translation>%1: 名称 "%2" 已被容器 %3 使用</translation>
+        </message>
+        <message>
+            <source>%1: the server closed the connection without an answer</source>
+            <translation>%1：服务器未应答即关闭了连接</translation>
+        </message>
+        <message>
+            <source>%1: the tag list is not a JSON object</source>
+            <translation>%1：标签列表不是 JSON 对象</translation>
+        </message>
+        <message>
+            <source>%1: the token server answered with status %2</source>
+            <translation>%1：令牌服务器返回状态 %2</translation>
+        </message>
+        <message>
+            <source>%1: the token server's answer holds no token</source>
+            <translation>%1：令牌服务器的应答中没有令牌</translation>
+        </message>
+        <message>
+            <source>%1: the token server's answer is not JSON: %2</source>
+            <translation>%1：令牌服务器的应答不是 JSON：%2</translation>
+        </message>
+        <message>
+            <source>%1: unauthorized: %2</source>
+            <translation>%1：未授权：%2</translation>
         </message>
         <message>
             <source>%1: unknown action "%2"</source>
@@ -204,6 +296,34 @@
         <message>
             <source>'name' and 'names' were specified in the seccomp profile, use either 'name' or 'names'</source>
             <translation>seccomp 配置文件中同时指定了 'name' 和 'names'，请只使用 'name' 或 'names' 之一</translation>
+        </message>
+        <message>
+            <source>(no common name)</source>
+            <translation>（无通用名称）</translation>
+        </message>
+        <message>
+            <source>--health-interval cannot be negative</source>
+            <translation>--health-interval 不能为负数</translation>
+        </message>
+        <message>
+            <source>--health-retries cannot be negative</source>
+            <translation>--health-retries 不能为负数</translation>
+        </message>
+        <message>
+            <source>--health-start-interval cannot be negative</source>
+            <translation>--health-start-interval 不能为负数</translation>
+        </message>
+        <message>
+            <source>--health-start-period cannot be negative</source>
+            <translation>--health-start-period 不能为负数</translation>
+        </message>
+        <message>
+            <source>--health-timeout cannot be negative</source>
+            <translation>--health-timeout 不能为负数</translation>
+        </message>
+        <message>
+            <source>--no-healthcheck conflicts with --health-* options</source>
+            <translation>--no-healthcheck 与 --health-* 选项冲突</translation>
         </message>
         <message>
             <source>1 second</source>
@@ -278,6 +398,10 @@
             <translation>容器 %1 已暂停，请先恢复容器再执行 exec</translation>
         </message>
         <message>
+            <source>Container %1 is restarting, wait until the container is running</source>
+            <translation>容器 %1 正在重启，请等待容器运行</translation>
+        </message>
+        <message>
             <source>Could not find the file %1 in container %2</source>
             <translation>在容器 %2 中找不到文件 %1</translation>
         </message>
@@ -286,16 +410,16 @@
             <translation>解码 seccomp 配置文件失败: %1</translation>
         </message>
         <message>
+            <source>Get "%1": no basic auth credentials</source>
+            <translation>Get "%1"：没有 Basic 认证凭据</translation>
+        </message>
+        <message>
             <source>Invalid %1: %2</source>
             <translation>无效的 %1: %2</translation>
         </message>
         <message>
             <source>Invalid container name (%1), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed</source>
             <translation>无效的容器名称（%1），只允许使用 [a-zA-Z0-9][a-zA-Z0-9_.-]</translation>
-        </message>
-        <message>
-            <source>Invalid hostPort: %1</source>
-            <translation>无效的 hostPort: %1</translation>
         </message>
         <message>
             <source>Invalid proto: %1</source>
@@ -346,6 +470,22 @@
             <translation>该容器已启用 AutoRemove，无法更新重启策略</translation>
         </message>
         <message>
+            <source>TLS handshake failed: %1</source>
+            <translation>TLS 握手失败：%1</translation>
+        </message>
+        <message>
+            <source>You cannot attach to a paused container, unpause it first</source>
+            <translation>无法附加到已暂停的容器，请先恢复它</translation>
+        </message>
+        <message>
+            <source>You cannot attach to a restarting container, wait until it is running</source>
+            <translation>无法附加到正在重启的容器，请等到它运行后再试</translation>
+        </message>
+        <message>
+            <source>You cannot attach to a stopped container, start it first</source>
+            <translation>无法附加到已停止的容器，请先启动它</translation>
+        </message>
+        <message>
             <source>You cannot remove a %1 container %2. Stop the container before attempting removal or force remove</source>
             <translation>不能删除状态为 %1 的容器 %2。请先停止容器再删除，或者强制删除</translation>
         </message>
@@ -390,8 +530,24 @@
             <translation>在顶层值之后</translation>
         </message>
         <message>
+            <source>attach to container %1: %2</source>
+            <translation>附加到容器 %1：%2</translation>
+        </message>
+        <message>
+            <source>authentication required</source>
+            <translation>需要身份验证</translation>
+        </message>
+        <message>
             <source>bad number syntax: "%1"</source>
             <translation>数字语法错误: "%1"</translation>
+        </message>
+        <message>
+            <source>blob %1 from %2</source>
+            <translation>来自 %2 的数据块 %1</translation>
+        </message>
+        <message>
+            <source>blob %1 of %2 is %3 bytes, more than the %4 an image config may have</source>
+            <translation>%2 的数据块 %1 有 %3 字节，超过镜像配置允许的 %4 字节</translation>
         </message>
         <message>
             <source>can't evaluate field %1 in type %2</source>
@@ -418,8 +574,16 @@
             <translation>无法初始化解码器</translation>
         </message>
         <message>
+            <source>cannot join network of a non running container: %1</source>
+            <translation>无法加入未运行容器的网络：%1</translation>
+        </message>
+        <message>
             <source>cannot overwrite directory %1 with non-directory</source>
             <translation>不能用非目录覆盖目录 %1</translation>
+        </message>
+        <message>
+            <source>certificate "%1" issued by "%2": %3</source>
+            <translation>由 "%2" 签发的证书 "%1"：%3</translation>
         </message>
         <message>
             <source>change mode</source>
@@ -482,6 +646,14 @@
             <translation>提交接收任务 %1: 已提交或已中止</translation>
         </message>
         <message>
+            <source>compile seccomp profile: %1</source>
+            <translation>编译 seccomp 配置文件：%1</translation>
+        </message>
+        <message>
+            <source>config %1</source>
+            <translation>配置 %1</translation>
+        </message>
+        <message>
             <source>configure database %1: cannot switch to WAL journal mode (got "%2")</source>
             <translation>配置数据库 %1: 无法切换到 WAL 日志模式（实际为 "%2"）</translation>
         </message>
@@ -510,6 +682,14 @@
             <translation>冲突: 无法移除仓库引用 "%1"（必须强制移除）- 容器 %2 正在使用其引用的镜像 %3</translation>
         </message>
         <message>
+            <source>conflicting options: hostname and the network mode</source>
+            <translation>选项冲突：主机名与网络模式</translation>
+        </message>
+        <message>
+            <source>conflicting options: port publishing and the container type network mode</source>
+            <translation>选项冲突：端口发布与容器类型的网络模式</translation>
+        </message>
+        <message>
             <source>container %1 is not running</source>
             <translation>容器 %1 未在运行</translation>
         </message>
@@ -526,8 +706,20 @@
             <translation>复制文件</translation>
         </message>
         <message>
+            <source>copy from container %1</source>
+            <translation>从容器 %1 复制</translation>
+        </message>
+        <message>
             <source>copy layer %1 into %2</source>
             <translation>将层 %1 复制到 %2</translation>
+        </message>
+        <message>
+            <source>copy the image's %1 into volume %2</source>
+            <translation>将镜像的 %1 复制到卷 %2</translation>
+        </message>
+        <message>
+            <source>copy to container %1</source>
+            <translation>复制到容器 %1</translation>
         </message>
         <message>
             <source>create</source>
@@ -638,6 +830,10 @@
             <translation>exec 失败: 无法启动容器进程: %1</translation>
         </message>
         <message>
+            <source>exec in container %1: %2</source>
+            <translation>在容器 %1 中执行：%2</translation>
+        </message>
+        <message>
             <source>exec in container %1: read %2: %3</source>
             <translation>在容器 %1 中执行 exec: 读取 %2: %3</translation>
         </message>
@@ -656,6 +852,10 @@
         <message>
             <source>extend sparse file</source>
             <translation>扩展稀疏文件</translation>
+        </message>
+        <message>
+            <source>extraction point is not a directory</source>
+            <translation>解压位置不是目录</translation>
         </message>
         <message>
             <source>failed to create task for container: %1</source>
@@ -714,6 +914,10 @@
             <translation>镜像 %1</translation>
         </message>
         <message>
+            <source>image %1 is for %2, not the requested platform %3</source>
+            <translation>镜像 %1 适用于 %2，而不是所请求的平台 %3</translation>
+        </message>
+        <message>
             <source>image config has no rootfs of type "layers"</source>
             <translation>镜像配置中没有类型为 "layers" 的 rootfs</translation>
         </message>
@@ -746,6 +950,14 @@
             <translation>比较的类型不兼容</translation>
         </message>
         <message>
+            <source>incorrect username or password</source>
+            <translation>用户名或密码错误</translation>
+        </message>
+        <message>
+            <source>index %1</source>
+            <translation>索引 %1</translation>
+        </message>
+        <message>
             <source>index of untyped nil</source>
             <translation>对无类型的 nil 进行索引</translation>
         </message>
@@ -764,6 +976,10 @@
         <message>
             <source>invalid --security-opt: %1</source>
             <translation>无效的 --security-opt: %1</translation>
+        </message>
+        <message>
+            <source>invalid IP address: %1</source>
+            <translation>无效的 IP 地址：%1</translation>
         </message>
         <message>
             <source>invalid character '%1' %2</source>
@@ -886,12 +1102,24 @@
             <translation>层</translation>
         </message>
         <message>
+            <source>layer %1</source>
+            <translation>层 %1</translation>
+        </message>
+        <message>
+            <source>layer %1 has diffID %2, but the image config expects %3</source>
+            <translation>层 %1 的 diffID 为 %2，但镜像配置要求 %3</translation>
+        </message>
+        <message>
             <source>layer blob %1 was removed by another berth process; try again</source>
             <translation>层 blob %1 已被另一个 berth 进程删除；请重试</translation>
         </message>
         <message>
             <source>len of type %1</source>
             <translation>对类型 %1 求 len</translation>
+        </message>
+        <message>
+            <source>link seccomp program %1 to %2: %3</source>
+            <translation>将 seccomp 程序 %1 链接到 %2：%3</translation>
         </message>
         <message>
             <source>list containers</source>
@@ -1026,6 +1254,26 @@
             <translation>清单</translation>
         </message>
         <message>
+            <source>manifest %1</source>
+            <translation>清单 %1</translation>
+        </message>
+        <message>
+            <source>manifest for %1 has the unsupported media type "%2"</source>
+            <translation>%1 的清单使用了不支持的媒体类型 "%2"</translation>
+        </message>
+        <message>
+            <source>manifest for %1 not found: %2</source>
+            <translation>未找到 %1 的清单：%2</translation>
+        </message>
+        <message>
+            <source>manifest for %1: the registry says its digest is %2, but its bytes hash to %3</source>
+            <translation>%1 的清单：镜像仓库声明其摘要为 %2，但其内容的哈希为 %3</translation>
+        </message>
+        <message>
+            <source>manifest for %1: the registry sent a manifest whose digest is %2</source>
+            <translation>%1 的清单：镜像仓库发来的清单摘要为 %2</translation>
+        </message>
+        <message>
             <source>manifest has no valid config digest</source>
             <translation>清单中没有有效的配置摘要</translation>
         </message>
@@ -1076,6 +1324,18 @@
         <message>
             <source>network %1 not found</source>
             <translation>找不到网络 %1</translation>
+        </message>
+        <message>
+            <source>no answer for %1 seconds</source>
+            <translation>%1 秒内没有应答</translation>
+        </message>
+        <message>
+            <source>no matching manifest for %1 in the manifest list entries (available: %2)</source>
+            <translation>清单列表中没有与 %1 匹配的清单（可用：%2）</translation>
+        </message>
+        <message>
+            <source>none</source>
+            <translation>无</translation>
         </message>
         <message>
             <source>not in xz format</source>
@@ -1178,6 +1438,14 @@
             <translation>发布端口 %1: 不支持的协议 `%2`</translation>
         </message>
         <message>
+            <source>pull</source>
+            <translation>拉取</translation>
+        </message>
+        <message>
+            <source>pull access denied for %1, repository does not exist or may require authentication: %2</source>
+            <translation>拉取 %1 被拒绝，仓库不存在或可能需要身份验证：%2</translation>
+        </message>
+        <message>
             <source>range can't iterate over %1</source>
             <translation>range 无法遍历 %1</translation>
         </message>
@@ -1188,6 +1456,14 @@
         <message>
             <source>read %1: blob is shorter than recorded</source>
             <translation>读取 %1: blob 比记录的短</translation>
+        </message>
+        <message>
+            <source>read CA certificate %1 for registry %2: %3</source>
+            <translation>读取镜像仓库 %2 的 CA 证书 %1：%3</translation>
+        </message>
+        <message>
+            <source>read CA certificate %1 for registry %2: no PEM certificate in it</source>
+            <translation>读取镜像仓库 %2 的 CA 证书 %1：其中没有 PEM 证书</translation>
         </message>
         <message>
             <source>read archive entry %1: %2</source>
@@ -1286,6 +1562,10 @@
             <translation>拒绝使用摘要引用创建标签</translation>
         </message>
         <message>
+            <source>registry %1 names a token server that is not a URL: "%2"</source>
+            <translation>镜像仓库 %1 指定的令牌服务器不是 URL："%2"</translation>
+        </message>
+        <message>
             <source>remove</source>
             <translation>删除</translation>
         </message>
@@ -1328,6 +1608,10 @@
         <message>
             <source>replace</source>
             <translation>替换</translation>
+        </message>
+        <message>
+            <source>repository %1 not found: %2</source>
+            <translation>未找到仓库 %1：%2</translation>
         </message>
         <message>
             <source>repository name (%1) must be lowercase</source>
@@ -1394,8 +1678,24 @@
             <translation>将 %1 标记为 %2</translation>
         </message>
         <message>
+            <source>the %1 entry of index %2 is not an image manifest but %3</source>
+            <translation>索引 %2 中 %1 的条目不是镜像清单，而是 %3</translation>
+        </message>
+        <message>
             <source>the layer root can only be a directory</source>
             <translation>层的根只能是目录</translation>
+        </message>
+        <message>
+            <source>time: invalid duration "%1"</source>
+            <translation>time: 无效的时长 "%1"</translation>
+        </message>
+        <message>
+            <source>time: missing unit in duration "%1"</source>
+            <translation>time: 时长 "%1" 缺少单位</translation>
+        </message>
+        <message>
+            <source>time: unknown unit "%1" in duration "%2"</source>
+            <translation>time: 时长 "%2" 中的单位 "%1" 未知</translation>
         </message>
         <message>
             <source>ulimit soft limit must be less than or equal to hard limit: %1 &gt; %2</source>
@@ -1408,6 +1708,10 @@
         <message>
             <source>unable to find user %1: no matching entries in passwd file</source>
             <translation>无法找到用户 %1: passwd 文件中没有匹配的条目</translation>
+        </message>
+        <message>
+            <source>unauthorized: authentication required</source>
+            <translation>未授权：需要身份验证</translation>
         </message>
         <message>
             <source>unclosed action</source>
@@ -1456,6 +1760,10 @@
         <message>
             <source>unexpected end of input in string literal</source>
             <translation>字符串字面量中输入意外结束</translation>
+        </message>
+        <message>
+            <source>unexpected status %1</source>
+            <translation>意外的状态 %1</translation>
         </message>
         <message>
             <source>unexpected {{%1}}</source>
@@ -1544,6 +1852,10 @@
         <message>
             <source>write tar entry "%1": %2</source>
             <translation>写入 tar 条目 "%1": %2</translation>
+        </message>
+        <message>
+            <source>write tar of %1</source>
+            <translation>写入 %1 的 tar 归档</translation>
         </message>
         <message>
             <source>write tar: %1</source>

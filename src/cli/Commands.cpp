@@ -5,6 +5,7 @@ namespace berth::cli {
 std::shared_ptr<Command> makeImagesCommand();
 std::shared_ptr<Command> makeImportCommand();
 std::shared_ptr<Command> makeLoadCommand();
+std::shared_ptr<Command> makePullCommand();
 std::shared_ptr<Command> makeSaveCommand();
 std::shared_ptr<Command> makeTagCommand();
 std::shared_ptr<Command> makeRmiCommand();
@@ -15,6 +16,7 @@ std::shared_ptr<Command> makeImageInspectCommand();
 std::shared_ptr<Command> makeInfoCommand();
 std::shared_ptr<Command> makeDfCommand();
 std::shared_ptr<Command> makeVersionCommand();
+std::shared_ptr<Command> makeSystemStartCommand();
 std::shared_ptr<Command> makeEventsCommand();
 std::shared_ptr<Command> makeRunCommand();
 std::shared_ptr<Command> makeCreateCommand();
@@ -26,6 +28,7 @@ std::shared_ptr<Command> makeCommitCommand(), makeDiffCommand();
 std::shared_ptr<Command> makeExportCommand(), makeCpCommand();
 QList<std::shared_ptr<Command>> makeContainerLifecycleCommands();
 std::shared_ptr<Command> makeExecCommand();
+std::shared_ptr<Command> makeAttachCommand();
 std::shared_ptr<Command> makeTopCommand();
 std::shared_ptr<Command> makeStatsCommand();
 std::shared_ptr<Command> makeUpdateCommand();
@@ -33,17 +36,37 @@ QList<std::shared_ptr<Command>> makeVolumeCommands();
 
 QList<std::shared_ptr<Command>> allCommands()
 {
-    return QList<std::shared_ptr<Command>>{
-               makeImagesCommand(),       makeImportCommand(),  makeLoadCommand(),
-               makeSaveCommand(),         makeTagCommand(),     makeRmiCommand(),
-               makeImagePruneCommand(),   makeHistoryCommand(), makeInspectCommand(),
-               makeImageInspectCommand(), makeInfoCommand(),    makeDfCommand(),
-               makeVersionCommand(),      makeEventsCommand(),  makeRunCommand(),
-               makeCreateCommand(),       makePsCommand(),      makeLogsCommand(),
-               makePortCommand(),         makeCommitCommand(),  makeDiffCommand(),
-               makeExportCommand(),       makeCpCommand(),      makeContainerInspectCommand(),
-               makeExecCommand(),         makeTopCommand(),     makeStatsCommand(),
-               makeUpdateCommand()} +
+    return QList<std::shared_ptr<Command>>{makeImagesCommand(),
+                                           makeImportCommand(),
+                                           makeLoadCommand(),
+                                           makePullCommand(),
+                                           makeSaveCommand(),
+                                           makeTagCommand(),
+                                           makeRmiCommand(),
+                                           makeImagePruneCommand(),
+                                           makeHistoryCommand(),
+                                           makeInspectCommand(),
+                                           makeImageInspectCommand(),
+                                           makeInfoCommand(),
+                                           makeDfCommand(),
+                                           makeVersionCommand(),
+                                           makeEventsCommand(),
+                                           makeRunCommand(),
+                                           makeCreateCommand(),
+                                           makePsCommand(),
+                                           makeLogsCommand(),
+                                           makePortCommand(),
+                                           makeCommitCommand(),
+                                           makeDiffCommand(),
+                                           makeExportCommand(),
+                                           makeCpCommand(),
+                                           makeContainerInspectCommand(),
+                                           makeExecCommand(),
+                                           makeAttachCommand(),
+                                           makeTopCommand(),
+                                           makeStatsCommand(),
+                                           makeUpdateCommand(),
+                                           makeSystemStartCommand()} +
            makeContainerLifecycleCommands() + makeVolumeCommands();
 }
 

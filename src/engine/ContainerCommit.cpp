@@ -1,6 +1,6 @@
 // A container's files leaving (and for cp, entering) its snapshot: commit turns
 // the upper into a layer and an image, diff lists what the upper changed, export
-// writes the whole union as a tar, cp copies paths in and out.
+// writes the whole union as a tar, cp copies paths in and out (or as tar streams).
 //
 // Commit and diff read the changes as a layer tar that one thread writes into a
 // pipe while the other consumes it (the store's staging, or a listing), so no
@@ -8,6 +8,8 @@
 #include "Containers.h"
 
 #include "ContainerConfig.h"
+#include "layer/Apply.h"
+#include "layer/Diff.h"
 #include "layer/LayerFs.h"
 #include "reference/Reference.h"
 #include "runtime/Cgroup.h"
@@ -528,7 +530,7 @@ Result<QString> Containers::commit(const QString &id, const CommitOptions &optio
     const QJsonObject containerConfig = all.value(QLatin1String("Config")).toObject();
     QJsonObject runtimeConfig = baseConfig.config();
     for (const char *key : {"Cmd", "Entrypoint", "Env", "WorkingDir", "User", "Labels",
-                            "ExposedPorts", "Volumes", "StopSignal"}) {
+                            "ExposedPorts", "Volumes", "StopSignal", "Healthcheck"}) {
         const QJsonValue v = containerConfig.value(QLatin1String(key));
         if (v.isUndefined() || v.isNull())
             runtimeConfig.remove(QLatin1String(key));
@@ -770,6 +772,62 @@ Status Containers::copyToContainer(const QString &id, const QString &hostPath,
         return Error{ErrorCode::NotFound,
                      tr("Could not find the file %1 in container %2").arg(path, container.name)};
     });
+}
+
+Status Containers::copyFromContainerAsTar(const QString &id, const QString &containerPath,
+                                          Writer &out)
+{
+    BERTH_TRY_ASSIGN(const ContainerInfo container, info(id));
+    ContainerRoot root;
+    BERTH_TRY(root.open(m_engine, container, bundle(id)));
+    const Error notFound{
+        ErrorCode::NotFound,
+        tr("Could not find the file %1 in container %2").arg(containerPath, container.name)};
+    const auto [parent, name] = splitPath(containerPath);
+    auto parentFd = openIn(root.fd(), parent, O_PATH | O_DIRECTORY);
+    // `DIR/.` (or `/`): the directory's contents, named "./..." as docker names them.
+    const QByteArray entry = name.isEmpty() ? QByteArray(".") : name;
+    if (!parentFd.ok() || !lstatAt(parentFd->get(), entry).exists)
+        return notFound;
+    auto written = layer::tarPath(parentFd->get(), entry, entry, out);
+    if (!written.ok())
+        return written.error().prefixed(tr("copy from container %1").arg(container.name));
+    return {};
+}
+
+Result<bool> Containers::isDirectoryInContainer(const QString &id, const QString &containerPath)
+{
+    BERTH_TRY_ASSIGN(const ContainerInfo container, info(id));
+    ContainerRoot root;
+    BERTH_TRY(root.open(m_engine, container, bundle(id)));
+    auto fd = openIn(root.fd(), containerPath, O_PATH);
+    struct stat st;
+    return fd.ok() && ::fstat(fd->get(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+Status Containers::copyTarToContainer(const QString &id, Reader &in, const QString &containerPath)
+{
+    BERTH_TRY_ASSIGN(const ContainerInfo container, info(id));
+    ContainerRoot root;
+    BERTH_TRY(root.open(m_engine, container, bundle(id)));
+    auto dir = openIn(root.fd(), containerPath, O_PATH | O_DIRECTORY);
+    if (!dir.ok()) {
+        if (dir.error().code == ErrorCode::NotFound)
+            return Error{ErrorCode::NotFound, tr("Could not find the file %1 in container %2")
+                                                  .arg(containerPath, container.name)};
+        return Error{ErrorCode::InvalidArgument, tr("extraction point is not a directory")};
+    }
+    // The layer unpacker's rules hold the entries inside DEST: no absolute
+    // names, no "..", no path through a symbolic link (one already in the
+    // container included), hard links only to what is below DEST.
+    layer::ApplyOptions options;
+    options.whiteouts = layer::WhiteoutFormat::Plain;
+    options.applyRootEntry = false;
+    auto applied =
+        layer::applyTarAt(in, dir->get(), tr("copy to container %1").arg(container.name), options);
+    if (!applied.ok())
+        return applied.error();
+    return {};
 }
 
 } // namespace berth

@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -67,6 +68,39 @@ QStringList mergeEnv(QStringList base, const QStringList &overrides)
     return base;
 }
 
+// docker's Config.Healthcheck: the run options over the image's HEALTHCHECK,
+// field by field, zero fields left out as docker's JSON does.
+Result<QJsonObject> healthcheck(const HealthOptions &h, const QJsonObject &image)
+{
+    BERTH_TRY(checkHealthOptions(h));
+    QJsonObject out = image;
+    if (h.disable)
+        out.insert(QStringLiteral("Test"), QJsonArray{QStringLiteral("NONE")});
+    else if (!h.cmd.isEmpty())
+        out.insert(QStringLiteral("Test"), QJsonArray{QStringLiteral("CMD-SHELL"), h.cmd});
+    // The daemon's own limit, checked on the merged result.
+    constexpr qint64 MinimumDuration = 1000000;
+    const struct
+    {
+        const char *key;
+        qint64 value;
+    } durations[] = {{"Interval", h.interval},
+                     {"Timeout", h.timeout},
+                     {"StartPeriod", h.startPeriod},
+                     {"StartInterval", h.startInterval}};
+    for (const auto &d : durations) {
+        if (d.value != 0)
+            out.insert(QLatin1String(d.key), d.value);
+        const qint64 merged = out.value(QLatin1String(d.key)).toInteger();
+        if (merged != 0 && merged < MinimumDuration)
+            return Error{ErrorCode::InvalidArgument,
+                         tr("%1 in Healthcheck cannot be less than 1ms").arg(QLatin1String(d.key))};
+    }
+    if (h.retries != 0)
+        out.insert(QStringLiteral("Retries"), h.retries);
+    return out;
+}
+
 Result<int> parsePort(const QString &s, const QString &what, const QString &spec)
 {
     bool ok = false;
@@ -119,8 +153,18 @@ Result<QJsonObject> make(const ContainerOptions &options, const QString &id,
         return Error{ErrorCode::InvalidArgument, tr("Invalid signal: %1").arg(options.stopSignal)};
     static const QStringList networks{QStringLiteral("bridge"), QStringLiteral("default"),
                                       QStringLiteral("none"), QStringLiteral("host")};
-    if (!networks.contains(options.network))
+    // --network container:<name|id> shares that container's interfaces, ports
+    // and hostname (Containers::create resolves the name).
+    const bool containerNetwork = options.network.startsWith(QLatin1String("container:"));
+    if (!networks.contains(options.network) && !containerNetwork)
         return Error{ErrorCode::NotFound, tr("network %1 not found").arg(options.network)};
+    if (containerNetwork && !options.hostname.isEmpty())
+        return Error{ErrorCode::InvalidArgument,
+                     tr("conflicting options: hostname and the network mode")};
+    if (containerNetwork && (!options.ports.isEmpty() || options.publishAll))
+        return Error{ErrorCode::InvalidArgument,
+                     tr("conflicting options: port publishing and the container type network "
+                        "mode")};
     if (options.network == QLatin1String("host") && !options.hostname.isEmpty())
         return Error{ErrorCode::InvalidArgument,
                      tr("Conflicting options: hostname and the network mode")};
@@ -164,7 +208,7 @@ Result<QJsonObject> make(const ContainerOptions &options, const QString &id,
         config.insert(QStringLiteral("ExposedPorts"), exposed);
     config.insert(QStringLiteral("Tty"), options.tty);
     config.insert(QStringLiteral("OpenStdin"), options.openStdin);
-    config.insert(QStringLiteral("StdinOnce"), options.openStdin);
+    config.insert(QStringLiteral("StdinOnce"), options.stdinOnce);
     QStringList env = jsonStrings(imageConfig.value(QLatin1String("Env")));
     bool hasPath = false;
     for (const QString &e : env)
@@ -200,6 +244,11 @@ Result<QJsonObject> make(const ContainerOptions &options, const QString &id,
         config.insert(QStringLiteral("StopSignal"), stopSignal);
     if (options.stopTimeout >= 0)
         config.insert(QStringLiteral("StopTimeout"), options.stopTimeout);
+    BERTH_TRY_ASSIGN(
+        const QJsonObject health,
+        healthcheck(options.health, imageConfig.value(QLatin1String("Healthcheck")).toObject()));
+    if (!health.isEmpty())
+        config.insert(QStringLiteral("Healthcheck"), health);
 
     QJsonObject host;
     host.insert(QStringLiteral("NetworkMode"), options.network == QLatin1String("default")
@@ -284,11 +333,15 @@ Result<QJsonObject> make(const ContainerOptions &options, const QString &id,
                          tr("invalid mount config for type \"bind\": bind source path does not "
                             "exist: %1")
                              .arg(m.source)};
-        mounts.append(QJsonObject{{QStringLiteral("Type"), m.type},
-                                  {QStringLiteral("Source"), m.source},
-                                  {QStringLiteral("Target"), m.target},
-                                  {QStringLiteral("ReadOnly"), m.readOnly},
-                                  {QStringLiteral("Options"), m.options}});
+        QJsonObject mount{{QStringLiteral("Type"), m.type},
+                          {QStringLiteral("Source"), m.source},
+                          {QStringLiteral("Target"), m.target},
+                          {QStringLiteral("ReadOnly"), m.readOnly},
+                          {QStringLiteral("Options"), m.options}};
+        if (m.noCopy) // docker's shape for --mount ...,volume-nocopy
+            mount.insert(QStringLiteral("VolumeOptions"),
+                         QJsonObject{{QStringLiteral("NoCopy"), true}});
+        mounts.append(mount);
     }
     host.insert(QStringLiteral("Mounts"), mounts);
 
@@ -310,20 +363,18 @@ Result<QList<PortMapping>> parsePublish(const QString &spec)
             proto != QLatin1String("sctp"))
             return Error{ErrorCode::InvalidArgument, tr("Invalid proto: %1").arg(proto)};
     }
+    // The last two fields are the ports; all before them is the address, an
+    // IPv6 one in brackets ("[::1]:8080:80") or not ("::1:8080:80"), as docker reads it.
     QStringList parts = rest.split(QLatin1Char(':'));
     QString ip, hostPart, containerPart;
-    if (parts.size() == 1) {
-        containerPart = parts[0];
-    } else if (parts.size() == 2) {
-        hostPart = parts[0];
-        containerPart = parts[1];
-    } else if (parts.size() == 3) {
-        ip = parts[0];
-        hostPart = parts[1];
-        containerPart = parts[2];
-    } else {
-        return Error{ErrorCode::InvalidArgument, tr("Invalid hostPort: %1").arg(spec)};
-    }
+    containerPart = parts.takeLast();
+    if (!parts.isEmpty())
+        hostPart = parts.takeLast();
+    ip = parts.join(QLatin1Char(':'));
+    if (ip.startsWith(QLatin1Char('[')) && ip.endsWith(QLatin1Char(']')))
+        ip = ip.mid(1, ip.size() - 2);
+    if (!ip.isEmpty() && QHostAddress(ip).isNull())
+        return Error{ErrorCode::InvalidArgument, tr("invalid IP address: %1").arg(ip)};
     auto range = [&](const QString &s, const QString &what, int *lo, int *hi) -> Status {
         const QString a = s.section(QLatin1Char('-'), 0, 0);
         const QString b = s.contains(QLatin1Char('-')) ? s.section(QLatin1Char('-'), 1) : a;
@@ -366,6 +417,8 @@ Result<VolumeMount> parseVolume(const QString &spec)
             for (const QString &opt : parts[2].split(QLatin1Char(','))) {
                 if (opt == QLatin1String("ro"))
                     m.readOnly = true;
+                else if (opt == QLatin1String("nocopy") && m.type == QLatin1String("volume"))
+                    m.noCopy = true;
                 else if (opt != QLatin1String("rw") && opt != QLatin1String("z") &&
                          opt != QLatin1String("Z"))
                     return Error{ErrorCode::InvalidArgument, tr("invalid mode: %1").arg(opt)};
@@ -402,6 +455,9 @@ Result<VolumeMount> parseMount(const QString &spec)
             m.target = value;
         else if (key == QLatin1String("readonly") || key == QLatin1String("ro"))
             m.readOnly =
+                value.isEmpty() || value == QLatin1String("true") || value == QLatin1String("1");
+        else if (key == QLatin1String("volume-nocopy"))
+            m.noCopy =
                 value.isEmpty() || value == QLatin1String("true") || value == QLatin1String("1");
         else if (key == QLatin1String("tmpfs-size"))
             m.options += (m.options.isEmpty() ? QString() : QStringLiteral(",")) +
@@ -538,6 +594,102 @@ std::optional<int> signalNumber(const QString &name)
     if (it == names.cend())
         return std::nullopt;
     return *it;
+}
+
+Result<qint64> parseDuration(const QString &text)
+{
+    const auto invalid = [&text] {
+        return Error{ErrorCode::InvalidArgument, tr("time: invalid duration \"%1\"").arg(text)};
+    };
+    static const QMap<QString, qint64> units{
+        {QStringLiteral("ns"), 1},
+        {QStringLiteral("us"), 1000},
+        {QStringLiteral("\u00b5s"), 1000}, // micro sign
+        {QStringLiteral("\u03bcs"), 1000}, // Greek mu
+        {QStringLiteral("ms"), 1000000},
+        {QStringLiteral("s"), 1000000000},
+        {QStringLiteral("m"), 60 * qint64(1000000000)},
+        {QStringLiteral("h"), 3600 * qint64(1000000000)},
+    };
+    QString rest = text;
+    const bool negative = rest.startsWith(QLatin1Char('-'));
+    if (negative || rest.startsWith(QLatin1Char('+')))
+        rest = rest.mid(1);
+    if (rest == QLatin1String("0"))
+        return 0;
+    if (rest.isEmpty())
+        return invalid();
+    // Go's arithmetic: whole part exactly, the fraction through a double.
+    quint64 total = 0;
+    constexpr quint64 Limit = quint64(1) << 63;
+    while (!rest.isEmpty()) {
+        qsizetype i = 0;
+        quint64 whole = 0;
+        bool overflow = false;
+        while (i < rest.size() && rest[i].isDigit()) {
+            overflow = overflow || whole > (Limit - 10) / 10;
+            whole = whole * 10 + quint64(rest[i].digitValue());
+            ++i;
+        }
+        const bool hasWhole = i > 0;
+        double fraction = 0;
+        double scale = 1;
+        bool hasFraction = false;
+        if (i < rest.size() && rest[i] == QLatin1Char('.')) {
+            ++i;
+            while (i < rest.size() && rest[i].isDigit()) {
+                fraction = fraction * 10 + rest[i].digitValue();
+                scale *= 10;
+                hasFraction = true;
+                ++i;
+            }
+        }
+        if (overflow || (!hasWhole && !hasFraction))
+            return invalid();
+        qsizetype unitEnd = i;
+        while (unitEnd < rest.size() && rest[unitEnd] != QLatin1Char('.') &&
+               !rest[unitEnd].isDigit())
+            ++unitEnd;
+        const QString unit = rest.mid(i, unitEnd - i);
+        if (unit.isEmpty())
+            return Error{ErrorCode::InvalidArgument,
+                         tr("time: missing unit in duration \"%1\"").arg(text)};
+        const auto factor = units.constFind(unit);
+        if (factor == units.cend())
+            return Error{ErrorCode::InvalidArgument,
+                         tr("time: unknown unit \"%1\" in duration \"%2\"").arg(unit, text)};
+        const quint64 f = quint64(*factor);
+        if (whole > (Limit - 1) / f)
+            return invalid();
+        const quint64 value = whole * f + quint64(fraction * (double(f) / scale));
+        if (value > Limit - 1 - total)
+            return invalid();
+        total += value;
+        rest = rest.mid(unitEnd);
+    }
+    return negative ? -qint64(total) : qint64(total);
+}
+
+Status checkHealthOptions(const HealthOptions &health)
+{
+    const bool any = !health.cmd.isEmpty() || health.interval != 0 || health.timeout != 0 ||
+                     health.startPeriod != 0 || health.startInterval != 0 || health.retries != 0;
+    const auto invalid = [](const QString &message) {
+        return Error{ErrorCode::InvalidArgument, message};
+    };
+    if (health.disable && any)
+        return invalid(tr("--no-healthcheck conflicts with --health-* options"));
+    if (health.interval < 0)
+        return invalid(tr("--health-interval cannot be negative"));
+    if (health.timeout < 0)
+        return invalid(tr("--health-timeout cannot be negative"));
+    if (health.retries < 0)
+        return invalid(tr("--health-retries cannot be negative"));
+    if (health.startPeriod < 0)
+        return invalid(tr("--health-start-period cannot be negative"));
+    if (health.startInterval < 0)
+        return invalid(tr("--health-start-interval cannot be negative"));
+    return {};
 }
 
 qint64 logMaxSize(const QJsonObject &logConfig)

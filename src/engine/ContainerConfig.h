@@ -39,5 +39,10 @@ Status parseRestart(const QString &spec, QString *name, int *maxRetries);
 std::optional<int> signalNumber(const QString &name);
 // --log-opt max-size ("10m") in bytes, 0 when unset.
 qint64 logMaxSize(const QJsonObject &logConfig);
+// Go's time.ParseDuration, as docker's duration flags read it: "1m30s",
+// "1.5s", "500ms", "0"; in nanoseconds.
+Result<qint64> parseDuration(const QString &text);
+// The checks docker's CLI makes of --health-* and --no-healthcheck.
+Status checkHealthOptions(const HealthOptions &health);
 
 } // namespace berth::ContainerConfig

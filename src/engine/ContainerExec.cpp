@@ -1,10 +1,14 @@
 // Working with a container's processes while it runs: exec (a new process in
-// its namespaces and cgroup), top (its processes as the host's ps sees them),
-// stats (usage samples) and update (limits changed live and in the record).
+// its namespaces and cgroup), attach (its streams, through its shim), top (its
+// processes as the host's ps sees them), stats (usage samples) and update
+// (limits changed live and in the record).
 #include "ContainerConfig.h"
 #include "Containers.h"
+#include "runtime/Capabilities.h"
 #include "runtime/Cgroup.h"
 #include "runtime/Exec.h"
+#include "runtime/SeccompFilter.h"
+#include "runtime/ShimProtocol.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -267,6 +271,9 @@ Result<Containers::ExecProcess> Containers::exec(const QString &id, const ExecOp
         return Error{ErrorCode::Corrupt,
                      tr("exec in container %1: read %2: %3")
                          .arg(id.left(12), specPath, QString::fromStdString(bad->message()))};
+    if (runtime::Outcome bad = runtime::readSeccompProgram(&spec.seccomp))
+        return Error{ErrorCode::Io, tr("exec in container %1: %2")
+                                        .arg(id.left(12), QString::fromStdString(bad->message()))};
 
     runtime::Process &p = spec.process;
     p.args.clear();
@@ -301,12 +308,17 @@ Result<Containers::ExecProcess> Containers::exec(const QString &id, const ExecOp
         mergeEnv(&p.env, entry);
     if (!options.workdir.isEmpty())
         p.cwd = options.workdir.toStdString();
-    p.terminal = options.tty;
+    p.terminal = options.tty && !options.detach;
+    if (options.privileged)
+        p.capabilities = runtime::allCapabilities();
 
     ExecProcess process;
     const runtime::Stdio stdio{options.stdinFd, options.stdoutFd, options.stderrFd};
-    if (auto failed = runtime::startExec(spec, state.pid, stdio, &process.pid,
-                                         options.tty ? &process.ptyMaster : nullptr))
+    const auto failed = options.detach
+                            ? runtime::startDetachedExec(spec, state.pid)
+                            : runtime::startExec(spec, state.pid, stdio, &process.pid,
+                                                 p.terminal ? &process.ptyMaster : nullptr);
+    if (failed)
         return Error{failed->exitCode == 127   ? ErrorCode::NotFound
                      : failed->exitCode == 126 ? ErrorCode::Permission
                                                : ErrorCode::Internal,
@@ -314,6 +326,39 @@ Result<Containers::ExecProcess> Containers::exec(const QString &id, const ExecOp
                          .arg(QString::fromStdString(failed->failure.message()))};
     (void)recordEvent(QStringLiteral("exec_start: ") + options.cmd.join(QLatin1Char(' ')), id, {});
     return process;
+}
+
+Result<Containers::AttachedStreams> Containers::attach(const QString &id, bool withStdin)
+{
+    BERTH_TRY_ASSIGN(const ContainerState state, stateOf(id));
+    if (state.status == ContainerState::Paused)
+        return Error{ErrorCode::Conflict,
+                     tr("You cannot attach to a paused container, unpause it first")};
+    if (state.status == ContainerState::Restarting)
+        return Error{ErrorCode::Conflict,
+                     tr("You cannot attach to a restarting container, wait until it is running")};
+    if (state.status != ContainerState::Running)
+        return Error{ErrorCode::Conflict,
+                     tr("You cannot attach to a stopped container, start it first")};
+    BERTH_TRY_ASSIGN(const auto record, m_engine.metadata().container(id));
+    const QJsonObject config = ContainerConfig::fromRecord(record ? record->config : "{}")
+                                   .value(QLatin1String("Config"))
+                                   .toObject();
+    AttachedStreams streams;
+    streams.tty = config.value(QLatin1String("Tty")).toBool();
+    streams.stdinAttached = withStdin && config.value(QLatin1String("OpenStdin")).toBool();
+    if (runtime::Outcome failed = runtime::attachShim(
+            bundle(id).toStdString(), streams.stdinAttached, true, true, &streams.fd)) {
+        // The container may have stopped since its state was read: say so as docker does.
+        auto now = stateOf(id);
+        if (now.ok() && !now->isRunning())
+            return Error{ErrorCode::Conflict,
+                         tr("You cannot attach to a stopped container, start it first")};
+        return Error{ErrorCode::Io,
+                     tr("attach to container %1: %2")
+                         .arg(id.left(12), QString::fromStdString(failed->message()))};
+    }
+    return streams;
 }
 
 Result<QList<Containers::ProcessRow>> Containers::top(const QString &id) const
@@ -461,6 +506,22 @@ Status Containers::update(const QString &id, const UpdateOptions &options)
             return Error{ErrorCode::Internal,
                          tr("Cannot update container %1: %2")
                              .arg(id, QString::fromStdString(failed->message()))};
+    }
+    // The shim applies the restart policy at the container's next exit.
+    if (options.restart && (state.isRunning() || state.status == ContainerState::Restarting)) {
+        if (runtime::Outcome failed = runtime::setRestartPolicy(
+                bundle(id).toStdString(), restartName.toStdString(), restartMax)) {
+            // A container that stopped meanwhile takes the policy from its record.
+            BERTH_TRY_ASSIGN(const ContainerState now, stateOf(id));
+            if (now.isRunning() || now.status == ContainerState::Restarting)
+                return Error{ErrorCode::Internal,
+                             tr("Cannot update container %1: %2")
+                                 .arg(id, QString::fromStdString(failed->message()))};
+        } else if (runtime::ShimState shim; !runtime::readStateFile(
+                       (bundle(id) + QStringLiteral("/state")).toStdString(), &shim)) {
+            // What brings it back after a reboot or a killed shim follows the policy too.
+            recordRun(id, restartName, shim.shimPid);
+        }
     }
 
     const auto set = [&host](const char *key, qint64 value) {

@@ -44,13 +44,28 @@ Result<json::Value> Containers::inspect(const QString &id, bool withSize) const
     state.insert(QStringLiteral("Error"), s.error);
     state.insert(QStringLiteral("StartedAt"), dockerTime(s.startedAt));
     state.insert(QStringLiteral("FinishedAt"), dockerTime(s.finishedAt));
+    if (!s.health.status.empty()) {
+        json::Value health = json::Value::object();
+        health.insert(QStringLiteral("Status"), QString::fromStdString(s.health.status));
+        health.insert(QStringLiteral("FailingStreak"), s.health.failingStreak);
+        json::Value log = json::Value::array();
+        for (const runtime::HealthResult &r : s.health.log) {
+            json::Value entry = json::Value::object();
+            entry.insert(QStringLiteral("Start"), QString::fromStdString(r.start));
+            entry.insert(QStringLiteral("End"), QString::fromStdString(r.end));
+            entry.insert(QStringLiteral("ExitCode"), r.exitCode);
+            entry.insert(QStringLiteral("Output"), QString::fromStdString(r.output));
+            log.append(entry);
+        }
+        health.insert(QStringLiteral("Log"), log);
+        state.insert(QStringLiteral("Health"), health);
+    }
     out.insert(QStringLiteral("State"), state);
     out.insert(QStringLiteral("Image"), info.imageId);
     out.insert(QStringLiteral("ResolvConfPath"), dir + QStringLiteral("/resolv.conf"));
     out.insert(QStringLiteral("HostnamePath"), dir + QStringLiteral("/hostname"));
     out.insert(QStringLiteral("HostsPath"), dir + QStringLiteral("/hosts"));
-    out.insert(QStringLiteral("LogPath"),
-               dir + QLatin1Char('/') + id + QStringLiteral("-json.log"));
+    out.insert(QStringLiteral("LogPath"), logPath(id));
     out.insert(QStringLiteral("Name"), QLatin1Char('/') + info.name);
     out.insert(QStringLiteral("RestartCount"), s.restartCount);
     out.insert(QStringLiteral("Driver"), m_engine.storageDriver());

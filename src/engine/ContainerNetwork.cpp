@@ -1,6 +1,7 @@
 // Port publishing and the network mode in the runtime spec; see ContainerNetwork.h.
 #include "ContainerNetwork.h"
 
+#include "ContainerConfig.h"
 #include "util/Fs.h"
 
 #include <QFile>
@@ -31,12 +32,23 @@ Error allocated(const PortMapping &p)
                                           .arg(p.hostPort)};
 }
 
+// Whether the host has an IPv6 address at all: docker publishes a port given
+// without an address on IPv6 too only then.
+bool hostHasIpv6()
+{
+    QFile addresses(QStringLiteral("/proc/net/if_inet6"));
+    return addresses.open(QIODevice::ReadOnly) && !addresses.readLine().isEmpty();
+}
+
 // Binds a socket like the one pasta will bind (port 0: the kernel picks a free
-// one) and returns the port, or the error. IPv6 host addresses are bound as such.
-Result<int> probePort(const PortMapping &p)
+// one) and returns the port, or the error. IPv6 host addresses are bound as
+// such. pasta binds a port given without an address as one dual-stack socket
+// on [::] (every IPv4 and IPv6 address) and "::" as IPv6 only; so does this.
+Result<int> probePort(const PortMapping &p, bool ipv6)
 {
     const bool udp = p.protocol == QLatin1String("udp");
-    const QByteArray ip = displayIp(p.hostIp).toLatin1();
+    const bool dualStack = p.hostIp.isEmpty() && ipv6;
+    const QByteArray ip = dualStack ? QByteArray("::") : displayIp(p.hostIp).toLatin1();
     sockaddr_storage address{};
     socklen_t length = 0;
     auto *v4 = reinterpret_cast<sockaddr_in *>(&address);
@@ -62,6 +74,10 @@ Result<int> probePort(const PortMapping &p)
     // Connections of an earlier container in TIME_WAIT must not count as a user.
     const int on = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (address.ss_family == AF_INET6) {
+        const int v6only = dualStack ? 0 : 1;
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
+    }
     if (::bind(fd, reinterpret_cast<sockaddr *>(&address), length) != 0) {
         const int savedErrno = errno;
         ::close(fd);
@@ -129,24 +145,31 @@ Status setUpContainerNetwork(const QJsonObject &config, const QJsonObject &hostC
     spec->ports.clear();
     QByteArray record;
     if (spec->pasta) {
+        const bool ipv6 = hostHasIpv6();
         for (PortMapping p : requestedPorts(config, hostConfig)) {
             if (p.protocol != QLatin1String("tcp") && p.protocol != QLatin1String("udp"))
                 return Error{ErrorCode::InvalidArgument,
                              tr("publish port %1: unsupported protocol `%2`")
                                  .arg(p.containerPort)
                                  .arg(p.protocol)};
-            BERTH_TRY_ASSIGN(p.hostPort, probePort(p));
+            BERTH_TRY_ASSIGN(p.hostPort, probePort(p, ipv6));
             spec->ports.push_back(runtime::PortForward{p.hostIp.toStdString(), uint16_t(p.hostPort),
                                                        uint16_t(p.containerPort),
                                                        p.protocol.toStdString()});
-            record += QStringLiteral("%1/%2 %3 %4\n")
-                          .arg(p.containerPort)
-                          .arg(p.protocol, displayIp(p.hostIp))
-                          .arg(p.hostPort)
-                          .toUtf8();
+            // As docker lists a port published without an address: once for
+            // 0.0.0.0 and, with IPv6, once for "::".
+            QStringList addresses{displayIp(p.hostIp)};
+            if (p.hostIp.isEmpty() && ipv6)
+                addresses << QStringLiteral("::");
+            for (const QString &address : addresses)
+                record += QStringLiteral("%1/%2 %3 %4\n")
+                              .arg(p.containerPort)
+                              .arg(p.protocol, address)
+                              .arg(p.hostPort)
+                              .toUtf8();
         }
     }
-    return fs::writeFileAtomic(bundleDir + PortsFile, record);
+    return fs::writeFileVolatile(bundleDir + PortsFile, record);
 }
 
 Result<QList<PortMapping>> publishedPorts(const QString &bundleDir)
@@ -170,6 +193,46 @@ Result<QList<PortMapping>> publishedPorts(const QString &bundleDir)
         out.append(p);
     }
     return out;
+}
+
+Status Containers::resolveNetworkContainer(QJsonObject *config) const
+{
+    QJsonObject host = config->value(QLatin1String("HostConfig")).toObject();
+    const QString mode = host.value(QLatin1String("NetworkMode")).toString();
+    if (!mode.startsWith(QLatin1String("container:")))
+        return {};
+    BERTH_TRY_ASSIGN(const QString target, resolve(mode.section(QLatin1Char(':'), 1)));
+    BERTH_TRY_ASSIGN(const auto record, m_engine.metadata().container(target));
+    if (!record)
+        return Error{ErrorCode::NotFound, tr("No such container: %1").arg(target)};
+    host.insert(QStringLiteral("NetworkMode"), QStringLiteral("container:") + target);
+    config->insert(QStringLiteral("HostConfig"), host);
+    QJsonObject own = config->value(QLatin1String("Config")).toObject();
+    own.insert(QStringLiteral("Hostname"), ContainerConfig::fromRecord(record->config)
+                                               .value(QLatin1String("Config"))
+                                               .toObject()
+                                               .value(QLatin1String("Hostname")));
+    config->insert(QStringLiteral("Config"), own);
+    return {};
+}
+
+Status Containers::joinNetworkOf(const QString &targetId, runtime::Spec *spec) const
+{
+    BERTH_TRY_ASSIGN(const auto record, m_engine.metadata().container(targetId));
+    if (!record)
+        return Error{ErrorCode::NotFound, tr("No such container: %1").arg(targetId)};
+    BERTH_TRY_ASSIGN(const ContainerState target, stateOf(targetId));
+    if (target.status == ContainerState::Restarting)
+        return Error{
+            ErrorCode::Conflict,
+            tr("Container %1 is restarting, wait until the container is running").arg(targetId)};
+    if (!target.isRunning() || target.pid <= 0)
+        return Error{ErrorCode::Conflict,
+                     tr("cannot join network of a non running container: %1").arg(targetId)};
+    // The init joins it instead of making its own (runtime/Init.cpp); pasta
+    // already serves it, for the container that made it.
+    spec->netNsPath = QStringLiteral("/proc/%1/ns/net").arg(target.pid).toStdString();
+    return {};
 }
 
 } // namespace berth

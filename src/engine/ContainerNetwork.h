@@ -7,7 +7,12 @@
 // ports -P publishes get a free host port then, every host port is checked
 // to be free (docker's "port is already allocated" otherwise), and the result
 // is written to <bundle>/ports, one "80/tcp 0.0.0.0 32768" line per mapping,
-// which publishedPorts reads back.
+// which publishedPorts reads back. A port published without an address is
+// one dual-stack socket and two lines, "0.0.0.0" and, when the host has
+// IPv6, "::", as docker lists it.
+//
+// --network container:<name|id> is the Containers members defined here:
+// resolveNetworkContainer at create, joinNetworkOf at start (Containers.h).
 #pragma once
 
 #include "Containers.h"

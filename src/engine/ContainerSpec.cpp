@@ -7,19 +7,23 @@
 #include "SeccompProfile.h"
 #include "runtime/Capabilities.h"
 #include "runtime/Cgroup.h"
+#include "runtime/Health.h"
 #include "runtime/Rootfs.h"
 #include "runtime/SeccompFilter.h"
 #include "util/Fs.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 
 #include <csignal>
+#include <cstring>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 namespace berth {
 
@@ -213,6 +217,71 @@ Result<QString> makeInitLayer(const QString &bundle)
     return init;
 }
 
+// libseccomp takes milliseconds of CPU to compile docker's profile, more than
+// the rest of starting a container, and the result only depends on the
+// profile and the libseccomp version. So the engine compiles each profile once
+// into <root>/cache/seccomp/<sha256>.bpf and links it into the bundle, where
+// the shim reads it before the init leaves the host's file system (exec reads
+// the same file); the rules themselves stay out of the spec.
+Status useCompiledSeccomp(const QString &root, const QString &bundle, runtime::Seccomp *profile)
+{
+    const QByteArray identity = QByteArray::fromStdString(
+        runtime::seccompLibraryVersion() + '\n' + std::string(runtime::seccompNativeArch()) + '\n' +
+        runtime::serializeSeccomp(*profile));
+    const QString cacheDir = root + QStringLiteral("/cache/seccomp");
+    const QString cached =
+        cacheDir + QLatin1Char('/') +
+        QString::fromLatin1(
+            QCryptographicHash::hash(identity, QCryptographicHash::Sha256).toHex()) +
+        QStringLiteral(".bpf");
+    if (!fs::exists(cached)) {
+        std::string program;
+        if (runtime::Outcome failure = runtime::compileSeccomp(*profile, &program))
+            return Error{
+                ErrorCode::InvalidArgument,
+                tr("compile seccomp profile: %1").arg(QString::fromStdString(failure->message()))};
+        BERTH_TRY(fs::makeDirs(cacheDir, 0700));
+        BERTH_TRY(fs::writeFileAtomic(cached, QByteArray::fromStdString(program), 0600));
+    }
+    const QString linked = bundle + QStringLiteral("/seccomp.bpf");
+    ::unlink(QFile::encodeName(linked).constData());
+    if (::link(QFile::encodeName(cached).constData(), QFile::encodeName(linked).constData()) != 0)
+        return Error{ErrorCode::Io,
+                     tr("link seccomp program %1 to %2: %3")
+                         .arg(cached, linked, QString::fromLocal8Bit(std::strerror(errno)))};
+    profile->programPath = linked.toStdString();
+    profile->rules.clear();
+    return {};
+}
+
+// Config.Healthcheck as the shim runs it: "CMD-SHELL" through the
+// container's shell (Config.Shell, else /bin/sh -c), "CMD" as given, "NONE" or
+// no test at all for none; docker's defaults for the durations left at zero.
+runtime::Healthcheck healthcheckOf(const QJsonObject &config)
+{
+    const QJsonObject h = config.value(QLatin1String("Healthcheck")).toObject();
+    const QStringList test = ContainerConfig::strings(h, "Test");
+    runtime::Healthcheck out;
+    if (test.value(0) == QLatin1String("CMD")) {
+        out.args = toStd(test.mid(1));
+    } else if (test.value(0) == QLatin1String("CMD-SHELL") && test.size() > 1) {
+        QStringList shell = ContainerConfig::strings(config, "Shell");
+        if (shell.isEmpty())
+            shell = {QStringLiteral("/bin/sh"), QStringLiteral("-c")};
+        out.args = toStd(shell + QStringList{test.mid(1).join(QLatin1Char(' '))});
+    }
+    const auto duration = [&h](const char *key, int64_t fallback) {
+        const qint64 value = h.value(QLatin1String(key)).toInteger();
+        return value > 0 ? value : fallback;
+    };
+    out.intervalNs = duration("Interval", runtime::DefaultHealthIntervalNs);
+    out.timeoutNs = duration("Timeout", runtime::DefaultHealthTimeoutNs);
+    out.startPeriodNs = duration("StartPeriod", 0);
+    out.startIntervalNs = duration("StartInterval", runtime::DefaultHealthStartIntervalNs);
+    out.retries = int(duration("Retries", runtime::DefaultHealthRetries));
+    return out;
+}
+
 } // namespace
 
 Result<runtime::Spec> Containers::buildSpec(const store::ContainerRecord &record) const
@@ -244,6 +313,8 @@ Result<runtime::Spec> Containers::buildSpec(const store::ContainerRecord &record
     const QString network = host.value(QLatin1String("NetworkMode")).toString();
     spec.hostNetwork = network == QLatin1String("host");
     BERTH_TRY(setUpContainerNetwork(config, host, dir, &spec));
+    if (network.startsWith(QLatin1String("container:")))
+        BERTH_TRY(joinNetworkOf(network.section(QLatin1Char(':'), 1), &spec));
 
     // The process.
     runtime::Process &p = spec.process;
@@ -314,6 +385,7 @@ Result<runtime::Spec> Containers::buildSpec(const store::ContainerRecord &record
                 host.value(QLatin1String("SeccompProfile")).toString().toUtf8();
             BERTH_TRY_ASSIGN(spec.seccomp, parseSeccompProfile(profile, caps));
         }
+        BERTH_TRY(useCompiledSeccomp(m_engine.root(), dir, &spec.seccomp));
     }
     if (!spec.privileged) {
         spec.maskedPaths = runtime::defaultMaskedPaths();
@@ -400,7 +472,7 @@ Result<runtime::Spec> Containers::buildSpec(const store::ContainerRecord &record
     spec.stopSignal =
         ContainerConfig::signalNumber(config.value(QLatin1String("StopSignal")).toString())
             .value_or(SIGTERM);
-    spec.logPath = (dir + QLatin1Char('/') + record.id + QStringLiteral("-json.log")).toStdString();
+    spec.logPath = logPath(record.id).toStdString();
     const QJsonObject logConfig =
         host.value(QLatin1String("LogConfig")).toObject().value(QLatin1String("Config")).toObject();
     spec.logMaxSize = ContainerConfig::logMaxSize(logConfig);
@@ -411,6 +483,7 @@ Result<runtime::Spec> Containers::buildSpec(const store::ContainerRecord &record
     if (spec.restartPolicy.empty())
         spec.restartPolicy = "no";
     spec.restartMaxRetries = restart.value(QLatin1String("MaximumRetryCount")).toInt();
+    spec.healthcheck = healthcheckOf(config);
     return spec;
 }
 

@@ -50,21 +50,6 @@ QDateTime parseTime(const std::string &text)
     return QDateTime::fromString(QString::fromStdString(text), Qt::ISODateWithMs);
 }
 
-// A shim pid is trusted only while that pid is still a berth-shim: pids are reused.
-bool shimAlive(pid_t pid)
-{
-    if (pid <= 0 || ::kill(pid, 0) != 0)
-        return false;
-    // A zombie still answers kill(0) and keeps its name until its parent reaps it.
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray text = stat.readAll();
-    const qsizetype open = text.indexOf('('), close = text.lastIndexOf(')');
-    return open >= 0 && close > open && text.mid(open + 1, close - open - 1) == "berth-shim" &&
-           text.mid(close + 2, 1) != "Z";
-}
-
 QString shimBinary()
 {
     const QByteArray fromEnv = qgetenv("BERTH_SHIM");
@@ -102,6 +87,21 @@ QString ContainerState::statusName() const
 }
 
 Containers::Containers(Engine &engine) : m_engine(engine) {}
+
+// A shim pid is trusted only while that pid is still a berth-shim: pids are reused.
+bool Containers::shimAlive(pid_t pid)
+{
+    if (pid <= 0 || ::kill(pid, 0) != 0)
+        return false;
+    // A zombie still answers kill(0) and keeps its name until its parent reaps it.
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray text = stat.readAll();
+    const qsizetype open = text.indexOf('('), close = text.lastIndexOf(')');
+    return open >= 0 && close > open && text.mid(open + 1, close - open - 1) == "berth-shim" &&
+           text.mid(close + 2, 1) != "Z";
+}
 
 QString Containers::bundle(const QString &id) const
 {
@@ -145,7 +145,8 @@ Result<QString> Containers::create(const ContainerOptions &options)
     BERTH_TRY_ASSIGN(const image::ImageConfig image, m_engine.imageConfig(imageId));
     const QString id = newContainerId();
     BERTH_TRY_ASSIGN(QJsonObject config, ContainerConfig::make(options, id, image));
-    BERTH_TRY(attachVolumes(&config));
+    BERTH_TRY(resolveNetworkContainer(&config));
+    BERTH_TRY(attachVolumes(&config, imageId));
     {
         // The container holds its image's layers (docker's rule): a forced rmi
         // of the image leaves them for the container.
@@ -215,6 +216,10 @@ Result<QString> Containers::create(const ContainerOptions &options)
 
 Status Containers::start(const QString &id, int attachFd)
 {
+    // One start of a container at a time (two CLIs, or one and the restart pass
+    // of Engine::open): both would see it stopped and launch two shims.
+    BERTH_TRY_ASSIGN(FileLock startLock,
+                     FileLock::acquire(bundle(id) + QStringLiteral("/start.lock")));
     BERTH_TRY_ASSIGN(const ContainerState state, stateOf(id));
     if (state.isRunning() || state.status == ContainerState::Restarting)
         return {};
@@ -258,6 +263,7 @@ Status Containers::start(const QString &id, int attachFd)
                                                : ErrorCode::Internal,
                      tr("failed to create task for container: %1").arg(message)};
     }
+    recordRun(id, QString::fromStdString(spec.restartPolicy), started.shimPid);
     (void)recordEvent(QStringLiteral("start"), id, {});
     return {};
 }
@@ -281,6 +287,7 @@ Result<ContainerState> Containers::stateOf(const QString &id) const
     out.startedAt = parseTime(st.startedAt);
     out.finishedAt = parseTime(st.finishedAt);
     out.restartCount = st.restartCount;
+    out.health = st.health;
     if (st.status == "exited") {
         out.status = ContainerState::Exited;
         out.pid = 0;
@@ -289,7 +296,9 @@ Result<ContainerState> Containers::stateOf(const QString &id) const
     if (!shimAlive(st.shimPid)) {
         // The shim died without writing the end (SIGKILL, crash, reboot): its
         // container died with it (the init has PDEATHSIG), so record it exited
-        // as killed and take its cgroup away.
+        // as killed and take its cgroup away. Its restart policy was not
+        // applied: restartDue() will, seeing the mark.
+        markRun(id, RestartMark::ShimDied);
         const runtime::Cgroup cgroup = runtime::Cgroup::open("berth/" + id.toStdString());
         runtime::CgroupStats stats;
         const bool oom = !cgroup.stats(&stats) && stats.oomKills > 0;
@@ -299,12 +308,16 @@ Result<ContainerState> Containers::stateOf(const QString &id) const
         st.exitCode = 137;
         st.oomKilled = st.oomKilled || oom;
         st.finishedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString();
+        // As when the shim stops its health checks itself (runtime/Health.h).
+        if (!st.health.status.empty())
+            st.health.status = "unhealthy";
         (void)runtime::writeStateFile(statePath, st);
         out.status = ContainerState::Exited;
         out.exitCode = 137;
         out.oomKilled = st.oomKilled;
         out.pid = 0;
         out.finishedAt = QDateTime::currentDateTimeUtc();
+        out.health = st.health;
         return out;
     }
     if (st.status == "restarting") {
@@ -319,6 +332,8 @@ Result<ContainerState> Containers::stateOf(const QString &id) const
 
 Status Containers::stop(const QString &id, int timeoutSeconds)
 {
+    // docker's "manually stopped": unless-stopped stays down, always until the next boot.
+    markRun(id, RestartMark::StoppedByUser);
     BERTH_TRY_ASSIGN(const ContainerState state, stateOf(id));
     if (!state.isRunning() && state.status != ContainerState::Restarting)
         return {};
@@ -430,6 +445,8 @@ Status Containers::remove(const QString &id, bool force, bool removeVolumes)
                          tr("You cannot remove a %1 container %2. Stop the container before "
                             "attempting removal or force remove")
                              .arg(state.statusName(), id)};
+        // Nothing may bring it back once it is being removed.
+        forgetRun(id);
         if (state.status == ContainerState::Paused)
             (void)runtime::Cgroup::open("berth/" + id.toStdString()).thaw();
         const std::string dir = bundle(id).toStdString();
@@ -451,6 +468,7 @@ Status Containers::remove(const QString &id, bool force, bool removeVolumes)
     }
     // The record is gone first: a crash now leaves a bundle without a record,
     // which nothing lists and removeOrphanBundles() (run by `ps`) takes away.
+    forgetRun(id);
     (void)runtime::Cgroup::open("berth/" + id.toStdString()).destroy();
     if (Status st = fs::removeTree(bundle(id)); !st.ok())
         return st.error();
@@ -480,7 +498,7 @@ Result<QStringList> Containers::layerChain(const store::ContainerRecord &record)
     return stored;
 }
 
-Status Containers::attachVolumes(QJsonObject *config)
+Status Containers::attachVolumes(QJsonObject *config, const QString &imageId)
 {
     QJsonObject host = config->value(QLatin1String("HostConfig")).toObject();
     QJsonArray mounts = host.value(QLatin1String("Mounts")).toArray();
@@ -501,6 +519,17 @@ Status Containers::attachVolumes(QJsonObject *config)
                                       {QStringLiteral("Options"), QString()}});
     }
     Volumes volumes(m_engine);
+    // The image's layers, unpacked only when a volume is to be filled from them.
+    const auto imageLayers = [&]() -> Result<QStringList> {
+        BERTH_TRY_ASSIGN(const auto image, m_engine.metadata().image(imageId));
+        if (!image)
+            return Error{ErrorCode::NotFound, tr("No such image: %1").arg(imageId)};
+        BERTH_TRY(m_engine.ensureUnpacked(image->chainIds));
+        QStringList topFirst;
+        for (auto it = image->chainIds.crbegin(); it != image->chainIds.crend(); ++it)
+            topFirst.append(m_engine.layerDir(*it));
+        return topFirst;
+    };
     for (int i = 0; i < mounts.size(); ++i) {
         QJsonObject m = mounts[i].toObject();
         if (m.value(QLatin1String("Type")).toString() != QLatin1String("volume"))
@@ -510,6 +539,12 @@ Status Containers::attachVolumes(QJsonObject *config)
         m.insert(QStringLiteral("Source"), volume.name);
         m.insert(QStringLiteral("Anonymous"), name.isEmpty());
         mounts[i] = m;
+        if (!m.value(QLatin1String("VolumeOptions"))
+                 .toObject()
+                 .value(QLatin1String("NoCopy"))
+                 .toBool())
+            BERTH_TRY(volumes.copyImageContent(
+                volume.name, m.value(QLatin1String("Target")).toString(), imageLayers));
     }
     host.insert(QStringLiteral("Mounts"), mounts);
     config->insert(QStringLiteral("HostConfig"), host);
@@ -619,18 +654,9 @@ Result<QList<ContainerInfo>> Containers::list(bool withSize) const
     return out;
 }
 
-Result<QStringList> Containers::logFiles(const QString &id) const
+QString Containers::logPath(const QString &id) const
 {
-    const QString base = bundle(id) + QLatin1Char('/') + id + QStringLiteral("-json.log");
-    QStringList out;
-    for (int i = 9; i >= 1; --i) {
-        const QString rotated = base + QLatin1Char('.') + QString::number(i);
-        if (QFile::exists(rotated))
-            out.append(rotated);
-    }
-    if (QFile::exists(base))
-        out.append(base);
-    return out;
+    return bundle(id) + QLatin1Char('/') + id + QStringLiteral("-json.log");
 }
 
 Status Containers::recordEvent(const QString &action, const QString &id,

@@ -15,6 +15,7 @@
 #pragma once
 
 #include "Engine.h"
+#include "runtime/ShimState.h"
 #include "runtime/Spec.h"
 
 #include <QDateTime>
@@ -40,7 +41,21 @@ struct VolumeMount
     QString source;
     QString target;
     bool readOnly = false;
-    QString options; // tmpfs options, e.g. "size=64m"
+    QString options;     // tmpfs options, e.g. "size=64m"
+    bool noCopy = false; // volume: no copy of the image's content into it (nocopy)
+};
+
+// docker run's --health-cmd, --health-* and --no-healthcheck. Durations in
+// nanoseconds; zero fields take the image's HEALTHCHECK, else docker's defaults.
+struct HealthOptions
+{
+    QString cmd; // run with the container's shell (CMD-SHELL)
+    qint64 interval = 0;
+    qint64 timeout = 0;
+    qint64 startPeriod = 0;
+    qint64 startInterval = 0;
+    int retries = 0;
+    bool disable = false; // --no-healthcheck
 };
 
 // Everything `docker create` / `docker run` decide, after the CLI parsed it.
@@ -58,6 +73,9 @@ struct ContainerOptions
     QMap<QString, QString> labels;
     bool tty = false;
     bool openStdin = false;
+    // docker's StdinOnce: the container's stdin closes when the first attached
+    // client's input ends (run -i and create -i; run -d -i keeps it open).
+    bool stdinOnce = false;
     bool autoRemove = false;
     bool init = false;
     bool privileged = false;
@@ -77,6 +95,7 @@ struct ContainerOptions
     QMap<QString, QString> logOptions;
     QStringList ulimits; // name=soft[:hard]
     int oomScoreAdj = 0;
+    HealthOptions health;
 };
 
 struct ContainerState
@@ -90,6 +109,7 @@ struct ContainerState
     QDateTime startedAt;
     QDateTime finishedAt;
     int restartCount = 0;
+    runtime::HealthState health; // as the shim recorded it; status empty without a check
 
     QString statusName() const; // docker's State.Status: created, running, ...
     bool isRunning() const { return status == Running || status == Paused; }
@@ -136,15 +156,26 @@ public:
     Result<ContainerInfo> info(const QString &id, bool withSize = false) const;
     Result<QList<ContainerInfo>> list(bool withSize = false) const;
     Result<json::Value> inspect(const QString &id, bool withSize = false) const;
-    // The docker json-file log of a container, as written (rotated files first).
-    Result<QStringList> logFiles(const QString &id) const;
+    // The docker json-file log of a container; rotated files add ".1" (newest) to ".N".
+    // runtime::JsonLogReader reads them as one.
+    QString logPath(const QString &id) const;
     QString bundle(const QString &id) const;
     QString shimSocket(const QString &id) const;
 
     // Docker-compatible random name: adjective_surname ("nostalgic_johnson").
     static QString randomName();
 
-    // --- exec, top, stats, update (ContainerExec.cpp) ---
+    // --- restart policies across a reboot or a killed shim (ContainerRestart.cpp) ---
+    // Starts the containers whose restart policy asks for it now that their
+    // shim is gone (docker's rules, a reboot standing in for the daemon's
+    // restart) and returns their ids. Engine::open runs it; it costs one small
+    // read per container that has a policy, nothing without any.
+    Result<QStringList> restartDue();
+    // This boot's /proc/sys/kernel/random/boot_id; $BERTH_BOOT_ID, when set,
+    // replaces it (test-only: it simulates a reboot).
+    static QString currentBootId();
+
+    // --- exec, attach, top, stats, update (ContainerExec.cpp) ---
     struct ExecOptions
     {
         QStringList cmd;
@@ -152,6 +183,13 @@ public:
         QString user;     // -u name|uid[:group|gid], looked up in the container; empty: its user
         QString workdir;  // empty: the container's
         bool tty = false; // a pty made in the container; the descriptors below are unused
+        // docker exec --privileged: every capability (the container's seccomp
+        // filter stays, as docker's exec keeps it).
+        bool privileged = false;
+        // docker exec -d: the process is not the caller's child but the
+        // container's init's (runtime/Exec.h), with /dev/null for stdio and no
+        // terminal; the caller need not wait and gets no pid.
+        bool detach = false;
         // The process's 0, 1 and 2; -1 gives /dev/null. The caller keeps and closes them.
         int stdinFd = -1;
         int stdoutFd = -1;
@@ -159,15 +197,27 @@ public:
     };
     struct ExecProcess
     {
-        pid_t pid = 0;      // the caller's child
+        pid_t pid = 0;      // the caller's child; 0 with detach
         int ptyMaster = -1; // with tty: its terminal's master, for the caller to relay and close
     };
     // Starts options.cmd inside the running container (docker exec) as the
-    // caller's child. The caller must waitpid(2) it or exit (exec -d): the
+    // caller's child, unless options.detach. The caller must waitpid(2) it: the
     // container's init cannot finish exiting while it is an unreaped zombie. It
     // dies with the container. A command that cannot run fails with NotFound
     // (not in PATH) or Permission (not executable), in runc's words.
     Result<ExecProcess> exec(const QString &id, const ExecOptions &options);
+
+    // A connection to a running container's streams (docker attach).
+    struct AttachedStreams
+    {
+        int fd = -1;                // framed, ShimProtocol.h's attach; the caller closes it
+        bool tty = false;           // the container has a terminal: all output comes as stdout
+        bool stdinAttached = false; // the container's stdin too (it has -i, and it was asked for)
+    };
+    // Attaches stdout and stderr, and stdin when withStdin and the container was
+    // created with -i. A container that is not running fails with docker's
+    // Conflict messages ("You cannot attach to a stopped container, start it first").
+    Result<AttachedStreams> attach(const QString &id, bool withStdin);
 
     // One process of a container, as `ps -ef` on the host shows it (docker top).
     struct ProcessRow
@@ -213,7 +263,7 @@ public:
     // Changes the limits live (a running container's cgroup) and in the stored
     // HostConfig, so the next start uses them too.
     Status update(const QString &id, const UpdateOptions &options);
-    // --- end exec, top, stats, update ---
+    // --- end exec, attach, top, stats, update ---
 
     // --- commit, diff, export, cp (ContainerCommit.cpp) ---
     struct CommitOptions
@@ -254,17 +304,45 @@ public:
                              const QString &hostPath);
     Status copyToContainer(const QString &id, const QString &hostPath, const QString &containerPath,
                            bool archive = false);
+    // docker cp CONTAINER:SRC -: SRC (a directory with all below it) as a tar
+    // written to out, its names starting with SRC's last component ("./" for
+    // `SRC/.`), owners and modes as in the container.
+    Status copyFromContainerAsTar(const QString &id, const QString &containerPath, Writer &out);
+    // docker cp - CONTAINER:DEST: the tar read from in unpacked into the
+    // existing directory DEST, owners and modes as the tar says; an entry that
+    // would land outside DEST (absolute, "..", through a symbolic link) fails
+    // the copy, and nothing outside DEST is written.
+    Status copyTarToContainer(const QString &id, Reader &in, const QString &containerPath);
+    // Whether containerPath, followed inside the container's root, is a
+    // directory (false when missing): docker cp's check of a `-` destination.
+    Result<bool> isDirectoryInContainer(const QString &id, const QString &containerPath);
     // --- end commit, diff, export, cp ---
 
 private:
+    // Whether pid is still a live berth-shim (pids are reused).
+    static bool shimAlive(pid_t pid);
     Result<ContainerState> stateOf(const QString &id) const;
+    // The container's restart record (ContainerRestart.cpp): written at each
+    // start (removed when the policy is "no"), marked by what happens next.
+    enum class RestartMark { StoppedByUser, ShimDied, Failed };
+    QString restartRecordPath(const QString &id) const;
+    void recordRun(const QString &id, const QString &policy, pid_t shimPid) const;
+    void markRun(const QString &id, RestartMark mark) const;
+    void forgetRun(const QString &id) const;
     Result<runtime::Spec> buildSpec(const store::ContainerRecord &record) const;
+    // --network container:<name|id> (ContainerNetwork.cpp): at create, the
+    // name becomes the full id and the container takes that one's hostname,
+    // as docker does; at start, the spec joins its network namespace, which
+    // must be running.
+    Status resolveNetworkContainer(QJsonObject *config) const;
+    Status joinNetworkOf(const QString &targetId, runtime::Spec *spec) const;
     // The container's image layers, bottom first: the image's, or, after a forced
     // rmi removed the image, the chain the container recorded at create.
     Result<QStringList> layerChain(const store::ContainerRecord &record) const;
     // Creates the named volumes the container mounts and anonymous ones for
-    // `-v /path` and the image's VOLUME entries, recording their names.
-    Status attachVolumes(QJsonObject *config);
+    // `-v /path` and the image's VOLUME entries, recording their names, and
+    // copies the image's content into those still empty (Volumes.h).
+    Status attachVolumes(QJsonObject *config, const QString &imageId);
     void removeOrphanBundles() const;
     Status recordEvent(const QString &action, const QString &id,
                        const QMap<QString, QString> &attributes);

@@ -69,6 +69,10 @@ Result<std::unique_ptr<Engine>> Engine::open(const QString &rootPath)
                      store::MetadataStore::open(e->m_root + QStringLiteral("/berth.db")));
     e->m_events = store::EventJournal(e->m_root + QStringLiteral("/events.jsonl"));
     removeDeadTemps(e->m_root + QStringLiteral("/tmp"));
+    // No daemon brings containers back after a reboot or a killed shim: the
+    // first engine opened since does, as dockerd does when it starts.
+    if (auto restarted = Containers(*e).restartDue(); restarted.ok())
+        e->m_restartedAtOpen = std::move(restarted).value();
     return e;
 }
 

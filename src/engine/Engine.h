@@ -19,6 +19,7 @@
 #include "content/ContentStore.h"
 #include "image/Image.h"
 #include "layer/Snapshot.h"
+#include "registry/Client.h"
 #include "store/Events.h"
 #include "store/MetadataStore.h"
 #include "util/FileLock.h"
@@ -110,6 +111,47 @@ struct ImportOptions
     Progress progress;
 };
 
+// What a pull reports about each layer, in docker's steps; the CLI prints them
+// as docker does ("a3ed95caeb02: Pull complete"), the GUI draws bars from them.
+struct PullLayerEvent
+{
+    enum State {
+        PullingFsLayer,
+        Waiting,
+        Downloading,
+        VerifyingChecksum,
+        DownloadComplete,
+        PullComplete,
+        AlreadyExists,
+    };
+    QString id; // the first 12 hex digits of the layer blob's digest, docker's layer id
+    State state = PullingFsLayer;
+    qint64 current = 0; // Downloading: bytes so far
+    qint64 total = 0;   // the blob's size
+};
+
+struct PullOptions
+{
+    QString platform; // "os/arch[/variant]"; empty: linux and this host's architecture
+    int parallel = 3; // layers downloaded at once
+    // For the reference's registry; until `login` keeps credentials, the caller's.
+    std::optional<registry::Credentials> credentials;
+    // Once the manifest is found, before any layer event: the tag or digest
+    // pulled and the repository path ("latest", "library/busybox").
+    std::function<void(const QString &tagOrDigest, const QString &path)> onPulling;
+    // From worker threads, one call at a time.
+    std::function<void(const PullLayerEvent &)> onLayer;
+    Progress progress; // cancel
+};
+
+struct PullReport
+{
+    QString reference; // full: "docker.io/library/busybox:latest", or "...@sha256:..."
+    Digest digest;     // what the reference names on the registry (index or manifest)
+    QString imageId;
+    bool upToDate = false; // the reference named this image here before the pull
+};
+
 class Engine
 {
 public:
@@ -125,6 +167,9 @@ public:
     content::ContentStore &content() { return *m_content; }
     store::EventJournal &events() { return m_events; }
     QString layerDir(const QString &chainId) const; // .../layers/<hex>/diff
+    // The containers open() started because their restart policy asked for it
+    // (Containers::restartDue): `berth system start` reports them.
+    QStringList restartedAtOpen() const { return m_restartedAtOpen; }
 
     // Names: a reference ("busybox", "docker.io/library/busybox:latest",
     // "name@sha256:..."), a full ID or any unique ID prefix. Returns the image id.
@@ -148,6 +193,15 @@ public:
     // What containers (snapshots), the layer explorer and commit/diff call
     // before they read a layer's files; nothing else needs them.
     Status ensureUnpacked(const QStringList &chainIdsBottomFirst, const Progress &progress = {});
+    // Downloads an image from its registry into the store (EnginePull.cpp): the
+    // platform's manifest, the config and every layer blob not already here,
+    // each verified against its digest and checked as `load` checks it, then
+    // the image, its tag and its repo digest (name@sha256:<manifest or index>).
+    // Nothing is recorded until everything checked out; an interrupted pull
+    // leaves no image (verified blobs stay for the next try).
+    Result<PullReport> pull(const QString &reference, const PullOptions &options);
+    // The tags of a repository on its registry (pull -a).
+    Result<QStringList> remoteTags(const QString &repository, const PullOptions &options);
     // Writes one archive holding the images (Docker 25 layout: OCI layout plus
     // manifest.json, which Docker 20.10 and skopeo's docker-archive read too).
     Status save(const QStringList &names, Writer &out, const Progress &progress = {});
@@ -165,6 +219,7 @@ private:
     // the journal and the scratch naming.
     friend class Containers;
     friend class Volumes;
+    friend class Puller; // one pull's state (EnginePull.cpp)
     Engine() = default;
     // A layer whose blob is in the content store and whose tar checked out,
     // not yet recorded (load, import and commit stage, then commitLayers).
@@ -208,6 +263,7 @@ private:
     std::unique_ptr<store::MetadataStore> m_meta;
     store::EventJournal m_events{QString()};
     QString m_driver;
+    QStringList m_restartedAtOpen;
 };
 
 // "busybox:latest" for docker.io/library/busybox:latest; digests likewise.

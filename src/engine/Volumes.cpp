@@ -2,6 +2,8 @@
 #include "Volumes.h"
 
 #include "ContainerConfig.h"
+#include "layer/LayerFs.h"
+#include "layer/Snapshot.h"
 #include "util/Fs.h"
 
 #include <QDir>
@@ -11,7 +13,60 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace berth {
+
+namespace {
+
+using layer::detail::UniqueFd;
+
+// The directories that make up path in the image's merged view, topmost
+// first: each layer that has a directory there, down to the first one that
+// hides the layers below it (a whiteout or a non-directory on the way, an
+// opaque directory). Empty when the image has no directory at path.
+QStringList mergedSources(const QStringList &layersTopFirst, const QString &path)
+{
+    const QStringList components = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    QStringList sources;
+    for (const QString &layer : layersTopFirst) {
+        UniqueFd dir(
+            ::open(QFile::encodeName(layer).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!dir.valid())
+            return sources;
+        bool lowerHidden = false;
+        bool isDirectory = true;
+        for (const QString &component : components) {
+            const QByteArray name = QFile::encodeName(component);
+            struct stat st;
+            if (::fstatat(dir.get(), name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+                isDirectory = false; // this layer has nothing there; the ones below may
+                break;
+            }
+            if (!S_ISDIR(st.st_mode)) {
+                // A whiteout, a file or a symlink in the way hides what is below.
+                isDirectory = false;
+                lowerHidden = true;
+                break;
+            }
+            lowerHidden = lowerHidden || layer::detail::isOpaqueDir(dir.get(), name);
+            dir = UniqueFd(::openat(dir.get(), name.constData(),
+                                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            if (!dir.valid())
+                return sources;
+        }
+        if (isDirectory)
+            sources.append(layer + QLatin1Char('/') + components.join(QLatin1Char('/')));
+        if (lowerHidden)
+            break;
+    }
+    return sources;
+}
+
+} // namespace
 
 Volumes::Volumes(Engine &engine) : m_engine(engine) {}
 
@@ -65,6 +120,34 @@ Result<VolumeInfo> Volumes::create(const QString &requested, const QMap<QString,
     ev.attributes.insert(QStringLiteral("driver"), QStringLiteral("local"));
     (void)m_engine.events().append(ev);
     return info(name);
+}
+
+Status Volumes::copyImageContent(const QString &name, const QString &path,
+                                 const std::function<Result<QStringList>()> &imageLayers)
+{
+    const QString data = dir(name) + QStringLiteral("/_data");
+    // Two containers created at once with a new volume copy it once.
+    BERTH_TRY_ASSIGN(FileLock lock, FileLock::acquire(dir(name) + QStringLiteral("/copy.lock")));
+    if (!QDir(data).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System))
+        return {};
+    BERTH_TRY_ASSIGN(const QStringList layers, imageLayers());
+    const QStringList sources = mergedSources(layers, path);
+    if (sources.isEmpty())
+        return {};
+    const QString what = tr("copy the image's %1 into volume %2").arg(path, name);
+    QStringList bottomFirst(sources.crbegin(), sources.crend());
+    if (Status st = layer::SnapshotDriver::create(QStringLiteral("copy"))
+                        ->prepare(bottomFirst, QString(), data);
+        !st.ok())
+        return st.error().prefixed(what);
+    // The volume's root takes the owner and mode of the image's directory too.
+    struct stat top;
+    const QByteArray dataPath = QFile::encodeName(data);
+    if (::stat(QFile::encodeName(sources.first()).constData(), &top) != 0 ||
+        ::chown(dataPath.constData(), top.st_uid, top.st_gid) != 0 ||
+        ::chmod(dataPath.constData(), top.st_mode & 07777) != 0)
+        return Error::fromErrno(errno, what, data);
+    return {};
 }
 
 Result<QMap<QString, QStringList>> Volumes::usage() const

@@ -8,12 +8,20 @@
 // characters) for `-v /path` and the image's VOLUME entries. It is in use while
 // any container record mounts it; `rm -v` of the container removes its anonymous
 // volumes, `volume prune` the unused anonymous ones (all unused with -a).
+//
+// Copy-up (docker's "populate a volume using a container"): when a container
+// is created with a volume that is still empty at a path where its image has
+// a directory, that directory's content, owners and modes are copied into the
+// volume; a volume that holds anything is left as it is, and `nocopy` /
+// `volume-nocopy` turn the copy off.
 #pragma once
 
 #include "Engine.h"
 
 #include <QDateTime>
 #include <QMap>
+
+#include <functional>
 
 namespace berth {
 
@@ -44,6 +52,11 @@ public:
     // Unused volumes: anonymous ones, or all with `all`. Returns the names and bytes freed.
     Result<QStringList> prune(bool all, qint64 *reclaimed);
     static bool validName(const QString &name);
+    // The copy-up for a container mounting the volume at path: nothing unless
+    // the volume is empty; imageLayers gives the image's layer directories,
+    // topmost first (asked for only then: it may have to unpack them).
+    Status copyImageContent(const QString &name, const QString &path,
+                            const std::function<Result<QStringList>()> &imageLayers);
 
 private:
     QString dir(const QString &name) const;

@@ -22,6 +22,18 @@ trap cleanup_lib EXIT
 
 berth() { "$BERTH_BIN/berth" "$@"; }
 
+# For tests that run containers: every container of this store goes, whatever the
+# test's outcome, then what cleanup_lib removes. Install with
+# `trap cleanup_containers EXIT`.
+cleanup_containers() {
+    local rc=$?
+    set +e
+    local ids
+    ids=$(berth ps -aq --no-trunc 2>/dev/null)
+    [[ -n $ids ]] && berth rm -f $ids >/dev/null 2>&1
+    cleanup_lib "$rc"
+}
+
 skip() { echo "SKIP: $*"; exit 77; }
 need() { command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"; }
 need_root() { [[ $(id -u) -eq 0 ]] || skip "needs root"; }

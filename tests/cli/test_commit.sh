@@ -6,14 +6,6 @@ need busybox
 need_root
 [[ -x $BERTH_BIN/berth-shim ]] || skip "berth-shim is not built in $BERTH_BIN"
 
-cleanup_containers() {
-    local rc=$?
-    set +e
-    local ids
-    ids=$(berth ps -aq --no-trunc 2>/dev/null)
-    [[ -n $ids ]] && berth rm -f $ids >/dev/null 2>&1
-    cleanup_lib "$rc"
-}
 trap cleanup_containers EXIT
 
 R=$T/rootfs

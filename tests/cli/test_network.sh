@@ -72,8 +72,10 @@ berth rm -f clash >/dev/null 2>&1 || true
 run berth run -d --name all -P net/web httpd -f -p 80 -h /www
 assert_eq 0 "$RC" "run -d -P starts the container"
 run berth port all 80
-assert_match "$OUT" '^0\.0\.0\.0:[0-9]+$' "-P published port 80 on a host port"
-ALL_PORT=${OUT##*:}
+# docker's second line, "[::]:PORT", where the host has IPv6.
+assert_match "$OUT" '^0\.0\.0\.0:([0-9]+)(
+\[::\]:[0-9]+)?$' "-P published port 80 on a host port"
+ALL_PORT=${BASH_REMATCH[1]}
 run fetch "http://127.0.0.1:$ALL_PORT/"
 assert_eq "hello from berth $$" "$OUT" "the -P port serves the page"
 

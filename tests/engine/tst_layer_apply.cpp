@@ -7,12 +7,14 @@
 #include <QFile>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -621,6 +623,51 @@ private slots:
         QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message));
         QCOMPARE(result->diffId, Sha256::of(QByteArray()));
         QVERIFY(QDir(tmp.path()).isEmpty());
+    }
+
+    // docker cp - CONTAINER:DIR: into a directory that has contents and a mode
+    // of its own, whose "./" entry is passed over, and whose sibling outside
+    // stays untouched by a "../" entry.
+    void applyTarAtKeepsTheDirectoryAndItsContents()
+    {
+        QTemporaryDir tmp;
+        const QString dest = tmp.filePath(QStringLiteral("dest"));
+        QVERIFY(QDir().mkpath(dest + QStringLiteral("/keep")));
+        QVERIFY(QFile(dest + QStringLiteral("/keep/old")).open(QIODevice::WriteOnly));
+        QFile replaced(dest + QStringLiteral("/a"));
+        QVERIFY(replaced.open(QIODevice::WriteOnly) && replaced.write("old") == 3);
+        replaced.close();
+        QVERIFY(::chmod(QFile::encodeName(dest).constData(), 01777) == 0);
+        const QByteArray tar = TarBuilder()
+                                   .dir("./", {0700})
+                                   .file("./a", "new", {0640})
+                                   .file("./.wh.b", "")
+                                   .dir("./keep", {0750})
+                                   .file("./keep/new", "n", {0600})
+                                   .finish();
+        const int fd = ::open(QFile::encodeName(dest).constData(), O_PATH | O_DIRECTORY);
+        QVERIFY(fd >= 0);
+        auto closeFd = qScopeGuard([fd] { ::close(fd); });
+        BufferReader reader(tar);
+        ApplyOptions options;
+        options.whiteouts = WhiteoutFormat::Plain;
+        options.applyRootEntry = false;
+        auto result = applyTarAt(reader, fd, QStringLiteral("copy"), options);
+        QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message));
+        QCOMPARE(lstatOf(dest).st_mode & 07777, mode_t(01777));
+        QCOMPARE(readFile(dest + QStringLiteral("/a")), QByteArray("new"));
+        QCOMPARE(lstatOf(dest + QStringLiteral("/a")).st_mode & 07777, mode_t(0640));
+        QVERIFY(S_ISREG(lstatOf(dest + QStringLiteral("/.wh.b")).st_mode));
+        QVERIFY(S_ISREG(lstatOf(dest + QStringLiteral("/keep/old")).st_mode));
+        QCOMPARE(readFile(dest + QStringLiteral("/keep/new")), QByteArray("n"));
+        QCOMPARE(lstatOf(dest + QStringLiteral("/keep")).st_mode & 07777, mode_t(0750));
+
+        BufferReader hostile(TarBuilder().file("../outside", "x").finish());
+        auto refused = applyTarAt(hostile, fd, QStringLiteral("copy"), options);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.startsWith(QStringLiteral("copy: ")),
+                 qPrintable(refused.error().message));
+        QVERIFY(!QFile::exists(tmp.filePath(QStringLiteral("outside"))));
     }
 };
 

@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -17,8 +18,10 @@
 #include <archive_entry.h>
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -394,6 +397,57 @@ private slots:
         QVERIFY(!result.ok());
         QCOMPARE(result.error().code, ErrorCode::NotFound);
         QVERIFY(result.error().message.contains("/nonexistent/berth-layer"));
+    }
+
+    // docker cp CONTAINER:SRC -: one path under its own name (or "." for a
+    // directory's contents), a 0/0 device passed on as a device, a socket left out.
+    void tarPathNamesEntriesAfterThePath()
+    {
+        QTemporaryDir a;
+        makeSampleTree(a.path());
+        const QByteArray root = QFile::encodeName(a.path());
+        const int fd = ::open(root.constData(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        QVERIFY(fd >= 0);
+        auto closeFd = qScopeGuard([fd] { ::close(fd); });
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        const QByteArray socketPath = root + "/bin/sock";
+        QVERIFY(size_t(socketPath.size()) < sizeof address.sun_path);
+        qstrcpy(address.sun_path, socketPath.constData());
+        const int sock = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        QCOMPARE(::bind(sock, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
+        ::close(sock);
+        if (isRoot())
+            QCOMPARE(::mknod(QFile::encodeName(a.path() + "/bin/gone").constData(), S_IFCHR,
+                             makedev(0, 0)),
+                     0);
+
+        BufferWriter bin;
+        auto written = tarPath(fd, "bin", "bin", bin);
+        QVERIFY2(written.ok(), qPrintable(written.ok() ? QString() : written.error().message));
+        QStringList expected = {"bin/", "bin/link", "bin/tool", "bin/tool-alias => bin/tool"};
+        if (isRoot())
+            expected.insert(1, "bin/gone");
+        QCOMPARE(listTar(bin.data()), expected);
+
+        BufferWriter file;
+        QVERIFY(tarPath(fd, "etc/hostname", "hostname", file).ok());
+        QCOMPARE(listTar(file.data()), QStringList{"hostname"});
+        QTemporaryDir out;
+        BufferReader reader(file.data());
+        ApplyOptions options;
+        options.preserveOwners = isRoot();
+        QVERIFY(applyLayer(reader, out.path(), options).ok());
+        QCOMPARE(describeTree(out.path()).value("hostname"),
+                 describeTree(a.path()).value("etc/hostname"));
+
+        BufferWriter contents;
+        QVERIFY(tarPath(fd, ".", ".", contents).ok());
+        const QStringList all = listTar(contents.data());
+        QCOMPARE(all.value(0), QStringLiteral("./"));
+        QVERIFY(all.contains("./bin/tool-alias => ./bin/tool"));
+        QVERIFY(std::all_of(all.cbegin(), all.cend(),
+                            [](const QString &name) { return name.startsWith("./"); }));
     }
 };
 

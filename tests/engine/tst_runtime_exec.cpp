@@ -68,6 +68,7 @@ private slots:
     void terminalIsAPtyOfTheContainer();
     void missingCommandIs127AndLeavesNoChild();
     void missingWorkdirFails();
+    void detachedProcessIsReapedByItsKeeper();
 
 private:
     Spec execSpec(const QString &script) const;
@@ -330,6 +331,60 @@ void TestRuntimeExec::missingWorkdirFails()
     QVERIFY(r.failure);
     QCOMPARE(r.failure->failure.message(),
              std::string("chdir to `/nonexistent`: No such file or directory"));
+}
+
+// exec -d: the process is no child of the caller but of a keeper outside the
+// container, which reaps it: no zombie is left under this init (sleep, which
+// never waits), and the container ends as usual.
+void TestRuntimeExec::detachedProcessIsReapedByItsKeeper()
+{
+    const auto started = startDetachedExec(
+        execSpec("echo $PPID > /tmp/parent; while [ ! -e /tmp/go ]; do sleep 0.05; done"), m_init);
+    QVERIFY2(!started, started ? started->failure.message().c_str() : "");
+    // The caller has no child but the init.
+    QCOMPARE(waitpid(-1, nullptr, WNOHANG), 0);
+    const QString parentFile = m_dir->filePath("rootfs/tmp/parent");
+    QTRY_VERIFY(QFileInfo(parentFile).size() > 0);
+    QFile parent(parentFile);
+    QVERIFY(parent.open(QIODevice::ReadOnly));
+    QCOMPARE(parent.readAll(), QByteArray("0\n")); // its parent is outside, as docker's
+
+    // In the container's cgroup; its parent (seen from the host) is neither the
+    // init nor this process, and is not in the container.
+    const auto procFile = [](pid_t pid, const char *name) {
+        QFile file(QString("/proc/%1/%2").arg(pid).arg(name));
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    };
+    const auto parentOf = [&](pid_t pid) {
+        const QByteArray status = procFile(pid, "status");
+        const qsizetype at = status.indexOf("\nPPid:\t");
+        return at < 0 ? -1 : status.mid(at + 7, status.indexOf('\n', at + 1) - at - 7).toInt();
+    };
+    std::vector<pid_t> members = m_cgroup.processes();
+    std::vector<pid_t> detached;
+    for (const pid_t pid : members) {
+        const pid_t ppid = parentOf(pid);
+        if (pid != m_init && std::find(members.begin(), members.end(), ppid) == members.end())
+            detached.push_back(pid);
+    }
+    QCOMPARE(detached.size(), size_t(1));
+    const pid_t keeper = parentOf(detached.front());
+    QVERIFY(keeper > 0 && keeper != m_init && keeper != getpid());
+
+    // A command that cannot start fails as startExec's do.
+    Spec missing = m_spec;
+    missing.process.args = {"nope"};
+    const auto failed = startDetachedExec(missing, m_init);
+    QVERIFY(failed);
+    QCOMPARE(failed->exitCode, 127);
+    QCOMPARE(failed->failure.message(),
+             std::string("exec: \"nope\": executable file not found in $PATH"));
+    QCOMPARE(waitpid(-1, nullptr, WNOHANG), 0);
+
+    // Once it ends, the keeper reaps it and goes: the init is alone in the cgroup.
+    QVERIFY(writeFile(m_dir->filePath("rootfs/tmp/go"), ""));
+    QTRY_COMPARE(m_cgroup.processes(), std::vector<pid_t>{m_init});
+    QTRY_VERIFY(procFile(keeper, "stat").isEmpty() || procFile(keeper, "stat").contains(") Z "));
 }
 
 QTEST_GUILESS_MAIN(TestRuntimeExec)

@@ -1,5 +1,5 @@
 // Tests for runtime/JsonLog: docker's json-file escaping, time format, line
-// splitting and rotation, checked byte for byte.
+// splitting and rotation, checked byte for byte; the reader across rotations.
 #include "runtime/JsonLog.h"
 
 #include <QDir>
@@ -33,6 +33,23 @@ QJsonObject parsed(const QByteArray &line)
     if (error.error != QJsonParseError::NoError)
         qWarning() << "not JSON:" << line << error.errorString();
     return document.object();
+}
+
+// The "log" fields of entries, newline dropped: "line 7".
+QStringList logTexts(const std::vector<std::string> &entries)
+{
+    QStringList out;
+    for (const std::string &entry : entries)
+        out << parsed(QByteArray::fromStdString(entry)).value("log").toString().chopped(1);
+    return out;
+}
+
+QStringList numbered(int from, int to)
+{
+    QStringList out;
+    for (int i = from; i <= to; ++i)
+        out << QString("line %1").arg(i);
+    return out;
 }
 
 } // namespace
@@ -212,6 +229,90 @@ private slots:
         const QList<QByteArray> lines = logLines(path);
         QCOMPARE(lines.size(), 2);
         QCOMPARE(parsed(lines[1]).value("log").toString(), QString("run 1\n"));
+    }
+
+    void readerReadsRotatedFilesOldestFirst()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::string path = dir.filePath("log.json").toStdString();
+        JsonLog log;
+        QVERIFY(!log.open(path, 200, 3));
+        for (int i = 1; i <= 30; ++i)
+            QVERIFY(!log.write(LogStream::Stdout, "line " + std::to_string(i) + "\n", SomeTime));
+        QVERIFY(QFile::exists(QString::fromStdString(path + ".2")));
+        JsonLogReader reader(path);
+        std::vector<std::string> entries;
+        QVERIFY(!reader.read(&entries));
+        // What the three files keep: a run ending at the last line.
+        const QStringList texts = logTexts(entries);
+        QVERIFY(texts.size() > 3 && texts.size() < 30);
+        QCOMPARE(texts, numbered(31 - int(texts.size()), 30));
+    }
+
+    void readerFollowsAcrossRotations()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::string path = dir.filePath("log.json").toStdString();
+        JsonLogReader reader(path);
+        std::vector<std::string> entries;
+        QVERIFY(!reader.read(&entries)); // no log yet
+        QVERIFY(entries.empty());
+        JsonLog log;
+        // About two entries per file: every step below rotates zero, one or two times.
+        QVERIFY(!log.open(path, 100, 3));
+        int written = 0;
+        for (int step : {1, 1, 3, 2, 4, 1, 4, 2, 3, 4}) {
+            for (int i = 0; i < step; ++i) {
+                ++written;
+                QVERIFY(!log.write(LogStream::Stdout, "line " + std::to_string(written) + "\n",
+                                   SomeTime));
+            }
+            QVERIFY(!reader.read(&entries));
+        }
+        QCOMPARE(logTexts(entries), numbered(1, written));
+    }
+
+    void readerLosesOnlyWhatRotationDropped()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::string path = dir.filePath("log.json").toStdString();
+        JsonLog log;
+        QVERIFY(!log.open(path, 100, 3));
+        QVERIFY(!log.write(LogStream::Stdout, "line 1\n", SomeTime));
+        JsonLogReader reader(path);
+        std::vector<std::string> entries;
+        QVERIFY(!reader.read(&entries));
+        // Far more rotations than files kept: the file the reader holds is gone.
+        for (int i = 2; i <= 40; ++i)
+            QVERIFY(!log.write(LogStream::Stdout, "line " + std::to_string(i) + "\n", SomeTime));
+        QVERIFY(!reader.read(&entries));
+        // The held file is read to its end (lines 1 and 2), then what is left on disk.
+        const QStringList texts = logTexts(entries);
+        QVERIFY(texts.size() > 4 && texts.size() < 20);
+        QCOMPARE(texts.mid(0, 2), numbered(1, 2));
+        QCOMPARE(texts.mid(2), numbered(41 - int(texts.size() - 2), 40));
+    }
+
+    void readerStartsOverAfterTruncation()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::string path = dir.filePath("log.json").toStdString();
+        JsonLog log;
+        QVERIFY(!log.open(path, 150, 1));
+        JsonLogReader reader(path);
+        std::vector<std::string> entries;
+        for (int i = 1; i <= 2; ++i)
+            QVERIFY(!log.write(LogStream::Stdout, "line " + std::to_string(i) + "\n", SomeTime));
+        QVERIFY(!reader.read(&entries));
+        QCOMPARE(logTexts(entries), numbered(1, 2));
+        // The third entry truncates the file (max-file 1) and starts it again.
+        QVERIFY(!log.write(LogStream::Stdout, "line 3\n", SomeTime));
+        QVERIFY(!reader.read(&entries));
+        QCOMPARE(logTexts(entries), numbered(1, 3));
     }
 
     void openFailureNamesThePath()

@@ -135,8 +135,11 @@ class TestNetwork : public QObject
 private slots:
     void arguments()
     {
-        const std::vector<PortForward> ports{
-            {"127.0.0.1", 8080, 80, "tcp"}, {"", 5353, 53, "udp"}, {"0.0.0.0", 8443, 443, "tcp"}};
+        const std::vector<PortForward> ports{{"127.0.0.1", 8080, 80, "tcp"},
+                                             {"", 5353, 53, "udp"},
+                                             {"0.0.0.0", 8443, 443, "tcp"},
+                                             {"::1", 8081, 81, "tcp"},
+                                             {"::", 8082, 82, "tcp"}};
         const std::vector<std::string> expected{"pasta",   "--foreground",
                                                 "--quiet", "--config-net",
                                                 "--runas", "0",
@@ -144,7 +147,9 @@ private slots:
                                                 "--pid",   "/proc/self/fd/4",
                                                 "-t",      "127.0.0.1/8080:80",
                                                 "-u",      "5353:53",
-                                                "-t",      "8443:443",
+                                                "-t",      "0.0.0.0/8443:443",
+                                                "-t",      "::1/8081:81",
+                                                "-t",      "::/8082:82",
                                                 "-T",      "none",
                                                 "-U",      "none"};
         QCOMPARE(pastaArguments(ports, 3, 4), expected);

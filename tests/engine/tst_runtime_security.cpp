@@ -21,6 +21,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <string>
 
@@ -506,6 +507,63 @@ private slots:
                 return o->message();
             return expectErrno("getppid", ::syscall(SYS_getppid), EPERM);
         }));
+    }
+
+    // The engine's path: compile once, keep the program in a file, load it later
+    // in another process. The loaded program must confine exactly as compiling
+    // in place does.
+    void compiledProgramLoadsFromFile()
+    {
+        Seccomp profile;
+        profile.enabled = true;
+        profile.defaultAction = "SCMP_ACT_ALLOW";
+        profile.rules.push_back({{"getppid"}, "SCMP_ACT_ERRNO", ENOSPC, {}});
+        std::string program;
+        QVERIFY(!compileSeccomp(profile, &program));
+        // A classic BPF program: whole sock_filter entries ending in a return.
+        QVERIFY(program.size() >= 2 * 8);
+        QCOMPARE(program.size() % 8, size_t(0));
+
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::string path = dir.filePath(QStringLiteral("seccomp.bpf")).toStdString();
+        {
+            std::ofstream out(path, std::ios::binary);
+            out.write(program.data(), std::streamsize(program.size()));
+        }
+        Seccomp stored;
+        stored.enabled = true;
+        stored.programPath = path;
+        // Not read yet: refused rather than running unconfined.
+        const Outcome unread = loadSeccomp(stored);
+        QVERIFY(unread.has_value());
+        QCOMPARE(unread->err, ENOENT);
+        QVERIFY(!readSeccompProgram(&stored));
+        QVERIFY(stored.program == program);
+        QVERIFY_CHILD(runChild([&]() -> std::string {
+            if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+                return failed("set no_new_privs");
+            if (Outcome o = loadSeccomp(stored))
+                return o->message();
+            std::string out = expectErrno("getppid", ::syscall(SYS_getppid), ENOSPC);
+            if (::getpid() <= 0)
+                out += failed("getpid");
+            return out;
+        }));
+
+        // A file that is not a program is refused with its size named.
+        Seccomp torn = stored;
+        torn.program.resize(program.size() - 3);
+        const Outcome bad = loadSeccomp(torn);
+        QVERIFY(bad.has_value());
+        QCOMPARE(bad->err, EINVAL);
+        QVERIFY(bad->what.find("not a BPF program") != std::string::npos);
+        Seccomp missing;
+        missing.enabled = true;
+        missing.programPath = path + ".gone";
+        const Outcome gone = readSeccompProgram(&missing);
+        QVERIFY(gone.has_value());
+        QCOMPARE(gone->err, ENOENT);
     }
 
     void badProfilesAreRefused()

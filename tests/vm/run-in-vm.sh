@@ -37,9 +37,9 @@
 #                            installer/install-deps.sh unpacks from Debian's
 #                            linux-image-amd64 without installing it).
 #
-# A whole `berth run` in the VM would look like:
-#   tests/vm/run-in-vm.sh --add build/bin --add /tmp/rootfs:/rootfs \
-#       --module overlay -- build/bin/berth run ...
+# A whole `berth run` in the VM: see the ctest entry vm_berth_run_v2, which adds
+# berth, berth-shim and Qt's sqldrivers plugins and loads overlay for
+# tests/vm/berth-run-v2.sh.
 #
 # Exit status: PROGRAM's; 77 when qemu or the kernel is missing (the caller
 # skips); 1 when the VM fails to report a status (timeout, panic, bad image).

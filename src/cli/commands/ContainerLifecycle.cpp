@@ -104,13 +104,23 @@ public:
     int run(Context &ctx, const QStringList &args) override
     {
         bool attach = false, interactive = false;
+        QString detachKeys;
         FlagSet flags;
         flags.addBool(QStringLiteral("attach"), QLatin1Char('a'), &attach,
                       QStringLiteral("Attach STDOUT/STDERR and forward signals"));
+        flags.addString(QStringLiteral("detach-keys"), QChar(), &detachKeys,
+                        QStringLiteral("Override the key sequence for detaching a container"));
         flags.addBool(QStringLiteral("interactive"), QLatin1Char('i'), &interactive,
                       QStringLiteral("Attach container's STDIN"));
         if (int rc = parseArgs(ctx, flags, args, 1); rc >= 0)
             return rc;
+        AttachOptions relay;
+        if (!detachKeys.isEmpty()) {
+            const auto keys = parseDetachKeys(detachKeys);
+            if (!keys)
+                return ctx.daemonError(invalidDetachKeysMessage(detachKeys));
+            relay.detachKeys = *keys;
+        }
         Engine *engine = ctx.engine();
         if (!engine)
             return ExitError;
@@ -138,9 +148,19 @@ public:
                 ctx.daemonError(st.error().message);
                 return ExitError;
             }
-            const int code =
-                relayAttached(pair[0], AttachOptions{interactive, false, containers.bundle(*id)});
+            auto record = engine->metadata().container(*id);
+            relay.tty = record.ok() && *record &&
+                        ContainerConfig::fromRecord((*record)->config)
+                            .value(QLatin1String("Config"))
+                            .toObject()
+                            .value(QLatin1String("Tty"))
+                            .toBool();
+            relay.stdinStream = interactive;
+            relay.bundle = containers.bundle(*id);
+            const int code = relayAttached(pair[0], relay);
             ::close(pair[0]);
+            if (code == RelayDetached)
+                return ExitOk; // docker's start leaves quietly, the container running
             return code < 0 ? ExitError : code;
         }
         int rc = ExitOk;

@@ -1,7 +1,11 @@
-// berth cp: files and directories between a container and the host.
+// berth cp: files and directories between a container and the host, or as a
+// tar stream: `cp CONTAINER:SRC -` writes SRC as a tar to stdout and
+// `cp - CONTAINER:DEST` unpacks a tar from stdin into the directory DEST.
 #include "Command.h"
 
 #include "Containers.h"
+
+#include <unistd.h>
 
 namespace berth::cli {
 
@@ -30,8 +34,8 @@ public:
     }
     QString usage() const override
     {
-        return QStringLiteral("[OPTIONS] CONTAINER:SRC_PATH DEST_PATH\n"
-                              "        berth cp [OPTIONS] SRC_PATH CONTAINER:DEST_PATH");
+        return QStringLiteral("[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n"
+                              "        berth cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH");
     }
     QString summary() const override
     {
@@ -50,9 +54,6 @@ public:
             return rc;
         const QString src = flags.positionals().at(0);
         const QString dst = flags.positionals().at(1);
-        if (src == QLatin1String("-") || dst == QLatin1String("-"))
-            return ctx.fail(QStringLiteral("copying a tar stream through \"-\" is not supported; "
-                                           "give a file or directory"));
         QString srcContainer, srcPath, dstContainer, dstPath;
         const bool fromContainer = splitContainerArg(src, &srcContainer, &srcPath);
         const bool toContainer = splitContainerArg(dst, &dstContainer, &dstPath);
@@ -67,9 +68,26 @@ public:
             return ExitError;
         Containers containers(*engine);
         auto id = containers.resolve(fromContainer ? srcContainer : dstContainer);
-        Status st = !id.ok()        ? Status(id.error())
-                    : fromContainer ? containers.copyFromContainer(*id, srcPath, dst)
-                                    : containers.copyToContainer(*id, src, dstPath, archive);
+        Status st;
+        if (!id.ok()) {
+            st = id.error();
+        } else if (fromContainer && dst == QLatin1String("-")) {
+            ctx.out.flush();
+            FdWriter out(STDOUT_FILENO, QStringLiteral("stdout"));
+            st = containers.copyFromContainerAsTar(*id, srcPath, out);
+        } else if (fromContainer) {
+            st = containers.copyFromContainer(*id, srcPath, dst);
+        } else if (src == QLatin1String("-")) {
+            auto isDir = containers.isDirectoryInContainer(*id, dstPath);
+            if (isDir.ok() && !*isDir)
+                return ctx.fail(QStringLiteral("destination \"%1:%2\" must be a directory")
+                                    .arg(dstContainer, dstPath));
+            FdReader in(STDIN_FILENO, QStringLiteral("stdin"));
+            st = isDir.ok() ? containers.copyTarToContainer(*id, in, dstPath)
+                            : Status(isDir.error());
+        } else {
+            st = containers.copyToContainer(*id, src, dstPath, archive);
+        }
         if (!st.ok()) {
             ctx.err << "Error response from daemon: " << st.error().message << Qt::endl;
             return ExitError;

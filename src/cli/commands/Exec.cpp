@@ -3,7 +3,12 @@
 // The process is this command's child: without -t it gets this process's
 // descriptors directly; with -t it gets a pty of the container's own /dev/pts
 // whose master this command relays to its terminal, in raw mode, passing
-// window size changes on.
+// window size changes on, until it ends or the detach keys (-it) are typed:
+// then this command ends with docker's "read escape sequence" and status 1.
+// Unlike docker's daemon, berth keeps no process that could hold the terminal
+// of a detached exec, so detaching hangs the terminal up, which ends a shell as
+// closing a terminal window does. exec -d hands its process to the container's
+// init instead (runtime/Exec.h), so that nothing outside waits for it.
 #include "Attach.h"
 #include "Command.h"
 
@@ -54,16 +59,20 @@ void copyWindowSize(int master)
 }
 
 // Copies the pty's output to our stdout (and our stdin to it with -i) until
-// every holder of the slave has closed it.
-void relayPty(int master, bool input)
+// every holder of the slave has closed it, or the detach keys are typed (then
+// returns true).
+bool relayPty(int master, bool input, const QByteArray &detachKeys)
 {
     struct sigaction sa = {}, old = {};
     sa.sa_handler = onWinch;
     ::sigaction(SIGWINCH, &sa, &old);
     RawTerminal raw(input);
+    DetachKeyFilter filter(detachKeys);
+    std::string typed;
     bool stdinOpen = input;
+    bool detached = false;
     char chunk[65536];
-    while (true) {
+    while (!detached) {
         if (g_winch) {
             g_winch = 0;
             copyWindowSize(master);
@@ -76,10 +85,17 @@ void relayPty(int master, bool input)
         }
         if (stdinOpen && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
             const ssize_t got = ::read(STDIN_FILENO, chunk, sizeof chunk);
-            if (got > 0)
-                (void)writeAll(master, chunk, size_t(got));
-            else if (got == 0 || errno != EINTR)
+            if (got > 0) {
+                typed.clear();
+                detached = filter.feed(chunk, size_t(got), &typed);
+                (void)writeAll(master, typed.data(), typed.size());
+                continue;
+            }
+            if (got == 0 || errno != EINTR) {
+                typed = filter.flush();
+                (void)writeAll(master, typed.data(), typed.size());
                 stdinOpen = false;
+            }
         }
         if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
             const ssize_t got = ::read(master, chunk, sizeof chunk);
@@ -91,6 +107,19 @@ void relayPty(int master, bool input)
         }
     }
     ::sigaction(SIGWINCH, &old, nullptr);
+    return detached;
+}
+
+// After a detach: the process just lost its terminal and most likely goes; it
+// is reaped here if it does, rather than left to whatever adopts berth's orphans.
+void reapIfItEnds(pid_t pid)
+{
+    for (int i = 0; i < 40; ++i) {
+        const pid_t done = ::waitpid(pid, nullptr, WNOHANG);
+        if (done == pid || (done < 0 && errno != EINTR))
+            return;
+        ::usleep(50 * 1000);
+    }
 }
 
 int waitExitCode(pid_t pid)
@@ -121,19 +150,23 @@ public:
 
     int run(Context &ctx, const QStringList &args) override
     {
-        bool detach = false, interactive = false, tty = false;
-        QString user, workdir;
+        bool detach = false, interactive = false, tty = false, privileged = false;
+        QString user, workdir, detachKeys;
         QStringList env, envFiles;
         FlagSet flags;
         flags.setInterspersed(false);
         flags.addBool(QStringLiteral("detach"), QLatin1Char('d'), &detach,
                       QStringLiteral("Detached mode: run command in the background"));
+        flags.addString(QStringLiteral("detach-keys"), QChar(), &detachKeys,
+                        QStringLiteral("Override the key sequence for detaching a container"));
         flags.addList(QStringLiteral("env"), QLatin1Char('e'), &env,
                       QStringLiteral("Set environment variables"));
         flags.addList(QStringLiteral("env-file"), QChar(), &envFiles,
                       QStringLiteral("Read in a file of environment variables"));
         flags.addBool(QStringLiteral("interactive"), QLatin1Char('i'), &interactive,
                       QStringLiteral("Keep STDIN open even if not attached"));
+        flags.addBool(QStringLiteral("privileged"), QChar(), &privileged,
+                      QStringLiteral("Give extended privileges to the command"));
         flags.addBool(QStringLiteral("tty"), QLatin1Char('t'), &tty,
                       QStringLiteral("Allocate a pseudo-TTY"));
         flags.addString(QStringLiteral("user"), QLatin1Char('u'), &user,
@@ -143,11 +176,24 @@ public:
         if (int rc = parseArgs(ctx, flags, args, 2); rc >= 0)
             return rc;
 
+        QByteArray keys = DefaultDetachKeys;
+        if (!detachKeys.isEmpty()) {
+            const auto parsed = parseDetachKeys(detachKeys);
+            if (!parsed)
+                return daemonError(
+                    ctx,
+                    Error{ErrorCode::InvalidArgument,
+                          QStringLiteral("Invalid escape keys (%1) provided").arg(detachKeys)});
+            keys = *parsed;
+        }
+
         Containers::ExecOptions o;
         o.cmd = flags.positionals().mid(1);
         o.user = user;
         o.workdir = workdir;
         o.tty = tty && !detach;
+        o.privileged = privileged;
+        o.detach = detach;
         for (const QString &file : envFiles) {
             QFile f(file);
             if (!f.open(QIODevice::ReadOnly))
@@ -185,11 +231,17 @@ public:
             return ExitCannotStart;
         }
         if (detach)
-            return ExitOk; // the process outlives this command (reparented, as docker's)
+            return ExitOk;
         if (process->ptyMaster >= 0) {
             copyWindowSize(process->ptyMaster);
-            relayPty(process->ptyMaster, interactive);
+            const bool detached = relayPty(process->ptyMaster, interactive, keys);
             ::close(process->ptyMaster);
+            if (detached) {
+                reapIfItEnds(process->pid);
+                ctx.err << "read escape sequence\n";
+                ctx.err.flush();
+                return ExitError;
+            }
         }
         return waitExitCode(process->pid);
     }

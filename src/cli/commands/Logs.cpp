@@ -1,16 +1,16 @@
 // berth logs / container logs: prints a container's json-file log as docker
-// does (each entry to stdout or stderr as it was written), following it with -f.
+// does (each entry to stdout or stderr as it was written, the rotated files
+// first), following it with -f across rotations.
 #include "Command.h"
 
 #include "Containers.h"
+#include "runtime/JsonLog.h"
 #include "util/Units.h"
 
-#include <QFile>
-#include <QFileInfo>
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
-#include <QThread>
 #include <QTimeZone>
 
 #include <unistd.h>
@@ -138,53 +138,42 @@ public:
             ctx.err << "Error response from daemon: " << id.error().message << '\n';
             return ExitError;
         }
-        auto files = containers.logFiles(*id);
-        if (!files.ok())
-            return ctx.fail(files.error());
-        QList<QByteArray> lines;
-        for (const QString &path : *files) {
-            QFile f(path);
-            if (!f.open(QIODevice::ReadOnly))
-                continue;
-            for (const QByteArray &l : f.readAll().split('\n')) {
-                if (!l.isEmpty())
-                    lines.append(l);
-            }
-        }
-        if (tailN >= 0 && lines.size() > tailN)
-            lines = lines.mid(lines.size() - tailN);
-        for (const QByteArray &l : lines)
-            emitLine(l, filter);
+        runtime::JsonLogReader reader(containers.logPath(*id).toStdString());
+        std::vector<std::string> entries;
+        auto readFailed = [&](const runtime::Failure &failure) {
+            return ctx.fail(berth::tr("read the log of container %1: %2")
+                                .arg(id->left(12), QString::fromStdString(failure.message())));
+        };
+        if (runtime::Outcome failed = reader.read(&entries))
+            return readFailed(*failed);
+        const size_t skip =
+            tailN >= 0 && entries.size() > size_t(tailN) ? entries.size() - size_t(tailN) : 0;
+        for (size_t i = skip; i < entries.size(); ++i)
+            emitLine(QByteArray::fromStdString(entries[i]), filter);
         if (!follow)
             return ExitOk;
 
-        // Follow the live file until the container has stopped and the log is drained.
-        const QString live =
-            containers.bundle(*id) + QLatin1Char('/') + *id + QStringLiteral("-json.log");
-        QFile f(live);
-        qint64 offset = QFileInfo(live).size();
-        QByteArray partial;
+        // Follow until the container has stopped and the log is drained. Whether
+        // it runs is looked up before a read, so what it wrote before it ended is
+        // read after; the lookup (a database query) runs at most every 100 ms
+        // however fast the log wakes us.
+        QElapsedTimer sinceLookup;
+        bool running = true;
         while (!Context::interrupted) {
-            auto info = containers.info(*id);
-            const bool running = info.ok() && (info->state.isRunning() ||
-                                               info->state.status == ContainerState::Restarting);
-            if (QFileInfo(live).size() < offset)
-                offset = 0; // rotated
-            if (f.open(QIODevice::ReadOnly)) {
-                f.seek(offset);
-                const QByteArray more = f.readAll();
-                offset += more.size();
-                f.close();
-                partial += more;
-                qsizetype nl;
-                while ((nl = partial.indexOf('\n')) >= 0) {
-                    emitLine(partial.left(nl), filter);
-                    partial.remove(0, nl + 1);
-                }
+            if (!sinceLookup.isValid() || sinceLookup.elapsed() >= 100) {
+                auto info = containers.info(*id);
+                running = info.ok() && (info->state.isRunning() ||
+                                        info->state.status == ContainerState::Restarting);
+                sinceLookup.restart();
             }
+            entries.clear();
+            if (runtime::Outcome failed = reader.read(&entries))
+                return readFailed(*failed);
+            for (const std::string &entry : entries)
+                emitLine(QByteArray::fromStdString(entry), filter);
             if (!running)
                 break;
-            QThread::msleep(100);
+            reader.wait(100);
         }
         return ExitOk;
     }

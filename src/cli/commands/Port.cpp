@@ -63,7 +63,11 @@ public:
         }
         bool found = false;
         for (const PortMapping &p : ports) {
-            const QString address = QStringLiteral("%1:%2").arg(p.hostIp).arg(p.hostPort);
+            // An IPv6 address in brackets ("[::]:8080"), as docker's net.JoinHostPort.
+            const QString host = p.hostIp.contains(QLatin1Char(':'))
+                                     ? QLatin1Char('[') + p.hostIp + QLatin1Char(']')
+                                     : p.hostIp;
+            const QString address = QStringLiteral("%1:%2").arg(host).arg(p.hostPort);
             if (wantedPort.isEmpty()) {
                 ctx.out << p.containerPort << '/' << p.protocol << " -> " << address << '\n';
             } else if (QString::number(p.containerPort) == wantedPort &&

@@ -25,6 +25,12 @@ QString statusText(const ContainerState &s)
     case ContainerState::Created:
         return QStringLiteral("Created");
     case ContainerState::Running:
+        if (s.health.status == "starting")
+            return QStringLiteral("Up ") + since(s.startedAt) +
+                   QStringLiteral(" (health: starting)");
+        if (!s.health.status.empty())
+            return QStringLiteral("Up %1 (%2)")
+                .arg(since(s.startedAt), QString::fromStdString(s.health.status));
         return QStringLiteral("Up ") + since(s.startedAt);
     case ContainerState::Paused:
         return QStringLiteral("Up ") + since(s.startedAt) + QStringLiteral(" (Paused)");
@@ -36,6 +42,13 @@ QString statusText(const ContainerState &s)
         return QStringLiteral("Dead");
     }
     return QString();
+}
+
+// docker's health filter values: a container without a health check is "none".
+QString healthName(const ContainerState &s)
+{
+    return s.health.status.empty() ? QStringLiteral("none")
+                                   : QString::fromStdString(s.health.status);
 }
 
 QString portsText(const ContainerInfo &c)
@@ -110,7 +123,8 @@ public:
             const QString key = f.left(eq);
             static const QStringList known{QStringLiteral("status"),   QStringLiteral("name"),
                                            QStringLiteral("id"),       QStringLiteral("label"),
-                                           QStringLiteral("ancestor"), QStringLiteral("exited")};
+                                           QStringLiteral("ancestor"), QStringLiteral("exited"),
+                                           QStringLiteral("health")};
             if (!known.contains(key))
                 return ctx.fail(QStringLiteral("invalid filter '%1'").arg(key));
             filter.insert(key, f.mid(eq + 1));
@@ -124,6 +138,12 @@ public:
                 QStringLiteral("dead")};
             if (!statuses.contains(s))
                 return ctx.fail(QStringLiteral("Invalid filter 'status=%1'").arg(s));
+        }
+        for (const QString &h : filter.values(QStringLiteral("health"))) {
+            static const QStringList healths{QStringLiteral("starting"), QStringLiteral("healthy"),
+                                             QStringLiteral("unhealthy"), QStringLiteral("none")};
+            if (!healths.contains(h))
+                return ctx.fail(QStringLiteral("Unrecognised filter value for health: %1").arg(h));
         }
 
         Engine *engine = ctx.engine();
@@ -225,6 +245,8 @@ private:
                        return QRegularExpression(v).match(c.name).hasMatch();
                    }) &&
                any(QStringLiteral("id"), [&](const QString &v) { return c.id.startsWith(v); }) &&
+               any(QStringLiteral("health"),
+                   [&](const QString &v) { return healthName(c.state) == v; }) &&
                any(QStringLiteral("exited"),
                    [&](const QString &v) {
                        return c.state.status == ContainerState::Exited &&

@@ -3,6 +3,7 @@
 // container's own).
 #include "Attach.h"
 #include "Command.h"
+#include "commands/Pull.h"
 
 #include "ContainerConfig.h"
 #include "Containers.h"
@@ -41,11 +42,12 @@ public:
     int run(Context &ctx, const QStringList &args) override
     {
         bool detach = false, interactive = false, tty = false, rm = false, init = false,
-             privileged = false, readOnly = false, publishAll = false;
+             privileged = false, readOnly = false, publishAll = false, noHealthcheck = false;
         QString name, workdir, entrypoint, user, hostname,
             network = QStringLiteral("bridge"), restart, stopSignal, stopTimeout, memory,
             memorySwap, cpus, cpuShares, cpuQuota, cpuPeriod, cpusetCpus, cpusetMems, pidsLimit,
-            oomScoreAdj;
+            oomScoreAdj, healthCmd, healthInterval, healthTimeout, healthRetries, healthStartPeriod,
+            healthStartInterval;
         QStringList env, envFiles, labels, ports, volumes, mounts, tmpfs, capAdd, capDrop,
             securityOpt, logOpts, ulimits, groupAdd;
         FlagSet flags;
@@ -54,6 +56,10 @@ public:
             flags.addBool(QStringLiteral("detach"), QLatin1Char('d'), &detach,
                           QStringLiteral("Run container in background and print container ID"));
         }
+        QString detachKeys;
+        if (!m_create)
+            flags.addString(QStringLiteral("detach-keys"), QChar(), &detachKeys,
+                            QStringLiteral("Override the key sequence for detaching a container"));
         flags.addBool(QStringLiteral("interactive"), QLatin1Char('i'), &interactive,
                       QStringLiteral("Keep STDIN open even if not attached"));
         flags.addBool(QStringLiteral("tty"), QLatin1Char('t'), &tty,
@@ -116,6 +122,10 @@ public:
                       QStringLiteral("Log driver options"));
         flags.addList(QStringLiteral("ulimit"), QChar(), &ulimits, QStringLiteral("Ulimit options"),
                       QStringLiteral("ulimit"));
+        QString pullPolicy = QStringLiteral("missing");
+        flags.addString(QStringLiteral("pull"), QChar(), &pullPolicy,
+                        QStringLiteral("Pull image before running (\"always\", \"missing\", "
+                                       "\"never\")"));
         flags.addString(QStringLiteral("memory"), QLatin1Char('m'), &memory,
                         QStringLiteral("Memory limit"), QStringLiteral("bytes"));
         flags.addString(QStringLiteral("memory-swap"), QChar(), &memorySwap,
@@ -142,8 +152,35 @@ public:
         flags.addString(QStringLiteral("oom-score-adj"), QChar(), &oomScoreAdj,
                         QStringLiteral("Tune host's OOM preferences (-1000 to 1000)"),
                         QStringLiteral("int"));
+        flags.addString(QStringLiteral("health-cmd"), QChar(), &healthCmd,
+                        QStringLiteral("Command to run to check health"));
+        flags.addString(QStringLiteral("health-interval"), QChar(), &healthInterval,
+                        QStringLiteral("Time between running the check (ms|s|m|h) (default 0s)"),
+                        QStringLiteral("duration"));
+        flags.addString(QStringLiteral("health-timeout"), QChar(), &healthTimeout,
+                        QStringLiteral("Maximum time to allow one check to run (ms|s|m|h) "
+                                       "(default 0s)"),
+                        QStringLiteral("duration"));
+        flags.addString(QStringLiteral("health-retries"), QChar(), &healthRetries,
+                        QStringLiteral("Consecutive failures needed to report unhealthy"),
+                        QStringLiteral("int"));
+        flags.addString(QStringLiteral("health-start-period"), QChar(), &healthStartPeriod,
+                        QStringLiteral("Start period for the container to initialize before "
+                                       "starting health-retries countdown (ms|s|m|h) (default 0s)"),
+                        QStringLiteral("duration"));
+        flags.addString(QStringLiteral("health-start-interval"), QChar(), &healthStartInterval,
+                        QStringLiteral("Time between running the check during the start period "
+                                       "(ms|s|m|h) (default 0s)"),
+                        QStringLiteral("duration"));
+        flags.addBool(QStringLiteral("no-healthcheck"), QChar(), &noHealthcheck,
+                      QStringLiteral("Disable any container-specified HEALTHCHECK"));
         if (int rc = parseArgs(ctx, flags, args, 1); rc >= 0)
             return rc == ExitError ? ExitUsage : rc;
+        const auto keys = detachKeys.isEmpty() ? std::optional<QByteArray>(DefaultDetachKeys)
+                                               : parseDetachKeys(detachKeys);
+        if (!keys)
+            return engineError(
+                ctx, Error{ErrorCode::InvalidArgument, invalidDetachKeysMessage(detachKeys)});
 
         ContainerOptions o;
         o.image = flags.positionals().first();
@@ -156,6 +193,7 @@ public:
         o.network = network;
         o.tty = tty;
         o.openStdin = interactive;
+        o.stdinOnce = interactive && !detach;
         o.autoRemove = rm;
         o.init = init;
         o.privileged = privileged;
@@ -263,18 +301,58 @@ public:
         }
         r.cpusetCpus = cpusetCpus.toStdString();
         r.cpusetMems = cpusetMems.toStdString();
+        auto duration = [&](const QString &text, qint64 *out, const QString &flag) -> bool {
+            if (text.isEmpty())
+                return true;
+            auto v = ContainerConfig::parseDuration(text);
+            if (!v.ok()) {
+                usageError(ctx, QStringLiteral("invalid argument \"%1\" for \"%2\" flag: %3")
+                                    .arg(text, flag, v.error().message));
+                return false;
+            }
+            *out = *v;
+            return true;
+        };
+        HealthOptions &health = o.health;
+        health.cmd = healthCmd;
+        health.disable = noHealthcheck;
+        if (!duration(healthInterval, &health.interval, QStringLiteral("--health-interval")) ||
+            !duration(healthTimeout, &health.timeout, QStringLiteral("--health-timeout")) ||
+            !duration(healthStartPeriod, &health.startPeriod,
+                      QStringLiteral("--health-start-period")) ||
+            !duration(healthStartInterval, &health.startInterval,
+                      QStringLiteral("--health-start-interval")) ||
+            !integer(healthRetries, &health.retries, QStringLiteral("--health-retries")))
+            return ExitUsage;
+        if (Status st = ContainerConfig::checkHealthOptions(health); !st.ok())
+            return usageError(ctx, st.error().message);
 
+        if (pullPolicy != QLatin1String("always") && pullPolicy != QLatin1String("missing") &&
+            pullPolicy != QLatin1String("never"))
+            return usageError(ctx, QStringLiteral("invalid pull option: '%1': must be one of "
+                                                  "\"always\", \"missing\" or \"never\"")
+                                       .arg(pullPolicy));
         Engine *engine = ctx.engine();
         if (!engine)
             return ExitEngine;
         Containers containers(*engine);
-        if (!engine->resolveImage(o.image).ok()) {
+        // docker pulls an image it does not have (--pull missing) or every time
+        // (always), its progress on stderr so stdout stays the container's.
+        bool pull = pullPolicy == QLatin1String("always");
+        if (pullPolicy == QLatin1String("missing")) {
+            auto found = engine->resolveImage(o.image);
             auto ref = reference::Reference::parse(o.image);
-            if (ref.ok()) {
+            if (!found.ok() && found.error().code == ErrorCode::NotFound && ref.ok()) {
                 ctx.err << "Unable to find image '" << ref->withDefaultTag().familiarString()
                         << "' locally\n";
                 ctx.err.flush();
+                pull = true;
             }
+        }
+        if (pull) {
+            auto pulled = pullWithProgress(ctx, *engine, o.image, QString(), &ctx.err, 2, true);
+            if (!pulled.ok())
+                return engineError(ctx, pulled.error());
         }
         auto created = containers.create(o);
         if (!created.ok())
@@ -301,8 +379,10 @@ public:
             return startFailed(ctx, containers, id, rm, started.error());
         }
         ctx.out.flush();
-        int code = relayAttached(pair[0], AttachOptions{interactive, tty, bundle});
+        int code = relayAttached(pair[0], AttachOptions{interactive, tty, bundle, true, *keys});
         ::close(pair[0]);
+        if (code == RelayDetached)
+            return ExitOk; // docker's run leaves quietly, the container running
         if (code < 0) {
             auto waited = containers.wait(id);
             code = waited.ok() ? *waited : ExitEngine;

@@ -1,5 +1,6 @@
-// berth info / system info, system df, version.
+// berth info / system info, system df, system start, version.
 #include "Command.h"
+#include "Containers.h"
 #include "Format.h"
 #include "util/Units.h"
 
@@ -198,7 +199,47 @@ public:
     }
 };
 
+// What dockerd does when it starts, for a berth without a daemon: the
+// containers whose restart policy asks for it after a reboot (or a killed
+// shim) are started. Opening the engine already does it; this names them.
+class SystemStart : public Command
+{
+public:
+    QStringList names() const override { return {QStringLiteral("system start")}; }
+    QString usage() const override { return QString(); }
+    QString summary() const override
+    {
+        return QStringLiteral("Start the containers their restart policy brings back after a "
+                              "reboot");
+    }
+
+    int run(Context &ctx, const QStringList &args) override
+    {
+        FlagSet flags;
+        if (int rc = parseArgs(ctx, flags, args, 0, 0); rc >= 0)
+            return rc;
+        Engine *engine = ctx.engine();
+        if (!engine)
+            return ExitError;
+        Containers containers(*engine);
+        auto more = containers.restartDue();
+        if (!more.ok())
+            return ctx.fail(more.error());
+        for (const QString &id : engine->restartedAtOpen() + *more) {
+            auto info = containers.info(id);
+            ctx.out << (info.ok() ? info->name : id) << '\n';
+        }
+        ctx.out.flush();
+        return ExitOk;
+    }
+};
+
 } // namespace
+
+std::shared_ptr<Command> makeSystemStartCommand()
+{
+    return std::make_shared<SystemStart>();
+}
 
 std::shared_ptr<Command> makeInfoCommand()
 {

@@ -170,7 +170,7 @@ Status Unpacker::entry(archive_entry *e)
     const QString label = QString::fromUtf8(raw ? raw : "");
     BERTH_TRY_ASSIGN(std::vector<QByteArray> components, splitEntryName(raw, label));
     if (components.empty())
-        return applyRoot(e, label);
+        return m_options.applyRootEntry ? applyRoot(e, label) : Status();
 
     Target t{e, {}, {}, label, -1, components.back()};
     for (size_t i = 0; i + 1 < components.size(); ++i)
@@ -475,14 +475,18 @@ Status Unpacker::finishDirectories()
 
 Result<ApplyResult> applyLayer(Reader &in, const QString &root, const ApplyOptions &options)
 {
-    const QString operation = tr("unpack layer into %1").arg(root);
     UniqueFd rootFd(::open(QFile::encodeName(root).constData(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!rootFd.valid())
         return Error::fromErrno(errno, tr("open layer directory"), root);
+    return applyTarAt(in, rootFd.get(), tr("unpack layer into %1").arg(root), options);
+}
 
+Result<ApplyResult> applyTarAt(Reader &in, int rootFd, const QString &operation,
+                               const ApplyOptions &options)
+{
     TarStream tar(in, options.progress, HashOn::ReadingThread, operation);
     BERTH_TRY(tar.open());
-    Unpacker unpacker(tar.archive(), rootFd.get(), options);
+    Unpacker unpacker(tar.archive(), rootFd, options);
     for (;;) {
         BERTH_TRY_ASSIGN(archive_entry *const entry, tar.next());
         if (!entry)

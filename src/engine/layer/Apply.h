@@ -33,6 +33,10 @@ struct ApplyOptions
     // cannot be created fails the apply. With this set such entries are left
     // out instead (rootless stores, where /dev comes from the runtime anyway).
     bool skipDeviceNodes = false;
+    // Whether a "./" entry sets the root's own owner, mode and times (a layer's
+    // root) or is passed over (docker cp, which unpacks into a directory that
+    // is already someone's, such as /tmp).
+    bool applyRootEntry = true;
     // onBytes gets the bytes read from `in` so far (compressed, when it is),
     // which is what the caller knows the total of.
     Progress progress;
@@ -53,5 +57,12 @@ struct ApplyResult
 // tied to one thread (as a QIODevice is). options.progress.onBytes is called
 // from that thread. Nothing is fsynced: the caller syncfs()es once.
 Result<ApplyResult> applyLayer(Reader &in, const QString &root, const ApplyOptions &options = {});
+
+// The same unpacking into the open directory rootFd, which may have contents
+// already (docker cp - CONTAINER:DIR): entries replace what is there as later
+// entries of a tar replace earlier ones, and nothing outside rootFd is
+// touched. operation names the job in messages ("copy to container x").
+Result<ApplyResult> applyTarAt(Reader &in, int rootFd, const QString &operation,
+                               const ApplyOptions &options = {});
 
 } // namespace berth::layer

@@ -263,6 +263,23 @@ Status tarTree(TarEmitter &tar, int dirFd, const QByteArray &relDir, const QStri
     return {};
 }
 
+// dirFd/name and, for a directory, everything below it, as they are.
+Status tarPlain(TarEmitter &tar, int dirFd, const QByteArray &name, const QByteArray &tarName)
+{
+    const QString label = QFile::decodeName(tarName);
+    BERTH_TRY_ASSIGN(const struct stat st, statAt(dirFd, name, label));
+    if (S_ISSOCK(st.st_mode))
+        return {};
+    BERTH_TRY(tar.add(dirFd, name, tarName, st));
+    if (!S_ISDIR(st.st_mode))
+        return {};
+    BERTH_TRY_ASSIGN(const UniqueFd dir, openDirAt(dirFd, name, label));
+    BERTH_TRY_ASSIGN(const std::vector<QByteArray> names, listDir(dir.get(), label));
+    for (const QByteArray &child : names)
+        BERTH_TRY(tarPlain(tar, dir.get(), child, joinPath(tarName, child)));
+    return {};
+}
+
 // The union of the lower layers: for each visible path, the layer it comes
 // from and its stat.
 struct LowerNode
@@ -419,6 +436,24 @@ private:
     std::vector<PendingDir> m_pending;
 };
 
+// One tar stream: the entries walk() adds between the header work of open and
+// the end-of-archive blocks of close; errors name the operation.
+template <typename Walk>
+Result<DiffResult> emitTar(Writer &out, const Progress &progress, const QString &operation,
+                           Walk walk)
+{
+    TarEmitter tar(out, progress);
+    Status walked = tar.open();
+    if (walked.ok())
+        walked = walk(tar);
+    if (!walked.ok())
+        return walked.error().prefixed(operation);
+    auto result = tar.close();
+    if (!result.ok())
+        return result.error().prefixed(operation);
+    return result;
+}
+
 } // namespace
 
 Result<DiffResult> tarDiffDirectory(const QString &dir, Writer &out, const Progress &progress)
@@ -427,16 +462,16 @@ Result<DiffResult> tarDiffDirectory(const QString &dir, Writer &out, const Progr
     UniqueFd root(::open(QFile::encodeName(dir).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!root.valid())
         return Error::fromErrno(errno, tr("open layer directory"), dir);
-    TarEmitter tar(out, progress);
-    Status walked = tar.open();
-    if (walked.ok())
-        walked = tarTree(tar, root.get(), QByteArray(), dir);
-    if (!walked.ok())
-        return walked.error().prefixed(operation);
-    auto result = tar.close();
-    if (!result.ok())
-        return result.error().prefixed(operation);
-    return result;
+    return emitTar(out, progress, operation,
+                   [&](TarEmitter &tar) { return tarTree(tar, root.get(), QByteArray(), dir); });
+}
+
+Result<DiffResult> tarPath(int dirFd, const QByteArray &name, const QByteArray &tarName,
+                           Writer &out, const Progress &progress)
+{
+    const QString operation = tr("write tar of %1").arg(QFile::decodeName(tarName));
+    return emitTar(out, progress, operation,
+                   [&](TarEmitter &tar) { return tarPlain(tar, dirFd, name, tarName); });
 }
 
 Result<DiffResult> diffAgainstLowers(const QStringList &lowerDirsBottomFirst, const QString &dir,

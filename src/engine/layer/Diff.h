@@ -28,6 +28,14 @@ struct DiffResult
 // user.overlay.opaque) becomes `DIR/.wh..wh..opq`, plain `.wh.` files pass through.
 Result<DiffResult> tarDiffDirectory(const QString &dir, Writer &out, const Progress &progress = {});
 
+// docker cp's archive of one path: the entry `name` of the directory dirFd
+// (with everything below a directory) as a plain tar whose names start with
+// tarName ("etc" for etc/, "." for a directory's contents), entries as
+// tarDiffDirectory() writes them but nothing turned into a whiteout. Symlinks
+// are archived, never followed; sockets are left out, as docker does.
+Result<DiffResult> tarPath(int dirFd, const QByteArray &name, const QByteArray &tarName,
+                           Writer &out, const Progress &progress = {});
+
 // The changes that turn the union of `lowerDirsBottomFirst` (each in diff form)
 // into the full tree `dir` (the copy snapshot driver's rootfs): new and changed
 // entries, and whiteouts for what was removed.

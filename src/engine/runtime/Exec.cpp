@@ -1,19 +1,15 @@
 // A process started inside a running container (see Exec.h for the handshake).
 #include "runtime/Exec.h"
 
-#include "runtime/Capabilities.h"
 #include "runtime/Cgroup.h"
-#include "runtime/SeccompFilter.h"
 
 #include <fcntl.h>
 #include <sched.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -165,33 +161,7 @@ StartFailure execInContainer(const Spec &spec, Stdio stdio, const NamespaceFds &
         return StartFailure{*failure};
     if (auto failure = becomeUser(process))
         return StartFailure{*failure};
-    if (chdir(process.cwd.c_str()) < 0)
-        return StartFailure{sysFailure("chdir to `" + process.cwd + "`")};
-    std::string executable;
-    if (auto failure = findExecutable(process, &executable))
-        return *failure;
-    if (process.noNewPrivileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-        return StartFailure{sysFailure("set no_new_privs")};
-    if (auto failure = loadSeccomp(spec.seccomp))
-        return StartFailure{*failure};
-    if (auto failure = applyCapabilities(process.capabilities, process.uid))
-        return StartFailure{*failure};
-
-    std::vector<char *> argv;
-    for (const std::string &arg : process.args)
-        argv.push_back(const_cast<char *>(arg.c_str()));
-    argv.push_back(nullptr);
-    std::vector<char *> envp;
-    for (const std::string &entry : process.env)
-        envp.push_back(const_cast<char *>(entry.c_str()));
-    envp.push_back(nullptr);
-    execve(executable.c_str(), argv.data(), envp.data());
-    const int err = errno;
-    // Go's spelling of errno, as in docker's messages: "permission denied".
-    std::string reason = std::strerror(err);
-    reason[0] = char(std::tolower(static_cast<unsigned char>(reason[0])));
-    return StartFailure{Failure{0, "exec: \"" + process.args[0] + "\": " + reason},
-                        err == ENOENT ? 127 : 126};
+    return hardenAndExec(spec);
 }
 
 void reap(pid_t pid)
@@ -301,6 +271,85 @@ std::optional<StartFailure> startExec(const Spec &spec, pid_t initPid, const Std
         }
     }
     closePty(0);
+    return failed;
+}
+
+namespace {
+
+// exec -d's keeper (startDetachedExec() says why there is one). It keeps
+// nothing of the caller's open (its store lock, its database, its terminal)
+// but the report, which it closes once the process has exec'd.
+[[noreturn]] void keepDetached(const Spec &spec, pid_t initPid, int reportFd)
+{
+    setsid();
+    // Whatever the caller did with SIGCHLD, the keeper waits for its child itself.
+    signal(SIGCHLD, SIG_DFL);
+    if (reportFd < 3)
+        reportFd = fcntl(reportFd, F_DUPFD_CLOEXEC, 3);
+    if (chdir("/") < 0)
+        reportAndExit(reportFd, StartFailure{sysFailure("chdir to `/`")});
+    if (reportFd > 3)
+        close_range(3, unsigned(reportFd) - 1, 0);
+    close_range(unsigned(reportFd) + 1, ~0U, 0);
+    const int null = open("/dev/null", O_RDWR);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+        reportAndExit(reportFd, StartFailure{sysFailure("open `/dev/null` for the exec keeper")});
+    if (null > 2)
+        close(null);
+    pid_t pid = 0;
+    if (auto failed = startExec(spec, initPid, Stdio{}, &pid))
+        reportAndExit(reportFd, *failed);
+    close(reportFd);
+    reap(pid);
+    _exit(0);
+}
+
+} // namespace
+
+// exec -d: the caller returns at once and may well exit before the process
+// does, so the process must not be its child: orphaned, it would go to
+// whatever reaps the caller's orphans on the host (the pid 1 of some sandboxes
+// never does), and the container's init could not finish exiting until that
+// reaped it (the kernel ends a pid namespace only once every process of it
+// has been reaped). Handing it to the container's init instead (a fork inside
+// its pid namespace that exits) would leave a zombie in the container for
+// every detached process under the many inits that never wait for children
+// (a `sleep`, most servers), counted by its pids limit and shown by top;
+// docker's shim reaps exec processes, and berth's shim is no ancestor of the
+// caller. So a keeper does what docker's shim does for this one process: the
+// caller forks, that child forks the keeper and exits at once, and the keeper,
+// orphaned right away and in a session of its own, starts the process as its
+// child exactly as startExec() does, reports the start through a socket, waits
+// for the process and exits. The keeper is a fork of the caller, whose pages
+// it shares; it lives outside the container, so even unreaped it holds up
+// nothing there, and the process sees its parent as pid 0, like docker's.
+std::optional<StartFailure> startDetachedExec(const Spec &spec, pid_t initPid)
+{
+    if (spec.process.terminal)
+        return StartFailure{Failure{EINVAL, "start a detached exec process with a terminal"}};
+    int fds[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+        return StartFailure{sysFailure("create the exec keeper's socket pair")};
+    const pid_t child = fork();
+    if (child < 0) {
+        const Failure failure = sysFailure("fork the exec keeper");
+        close(fds[0]);
+        close(fds[1]);
+        return StartFailure{failure};
+    }
+    if (child == 0) {
+        close(fds[0]);
+        const pid_t keeper = fork();
+        if (keeper < 0)
+            reportAndExit(fds[1], StartFailure{sysFailure("fork the exec keeper")});
+        if (keeper > 0)
+            _exit(0);
+        keepDetached(spec, initPid, fds[1]);
+    }
+    close(fds[1]);
+    reap(child);
+    auto failed = readStartReport(fds[0]);
+    close(fds[0]);
     return failed;
 }
 

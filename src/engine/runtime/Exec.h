@@ -23,6 +23,7 @@
 // namespace, so an exec'd process never outlives its container; the init's
 // exit completes only once they have all been reaped, so the caller must
 // waitpid() its exec'd children (or exit, handing them to its own reaper).
+// startDetachedExec() is for a caller that will not wait.
 #pragma once
 
 #include "runtime/Init.h"
@@ -46,5 +47,12 @@ namespace berth::runtime {
 // to relay and close; stdio is then not used.
 std::optional<StartFailure> startExec(const Spec &spec, pid_t initPid, const Stdio &stdio,
                                       pid_t *pid, int *ptyMaster = nullptr);
+
+// docker exec -d: the same start, with /dev/null for stdio and no terminal
+// (spec.process.terminal must be false), but the process is not the caller's
+// child: a keeper process of its own, outside the container, waits for it and
+// reaps it (Exec.cpp says why), so the caller may exit at once. Returns once
+// the process has exec'd, or with why it could not.
+std::optional<StartFailure> startDetachedExec(const Spec &spec, pid_t initPid);
 
 } // namespace berth::runtime

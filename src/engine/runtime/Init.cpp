@@ -311,6 +311,37 @@ std::optional<StartFailure> findExecutable(const Process &process, std::string *
     return StartFailure{Failure{0, prefix + "executable file not found in $PATH"}, 127};
 }
 
+StartFailure hardenAndExec(const Spec &spec, const std::function<void()> &beforeExec)
+{
+    const Process &process = spec.process;
+    if (chdir(process.cwd.c_str()) < 0)
+        return StartFailure{sysFailure("chdir to " + quoted(process.cwd))};
+    std::string executable;
+    if (auto failure = findExecutable(process, &executable))
+        return *failure;
+    if (process.noNewPrivileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        return StartFailure{sysFailure("set no_new_privs")};
+    if (auto failure = loadSeccomp(spec.seccomp))
+        return StartFailure{*failure};
+    if (auto failure = applyCapabilities(process.capabilities, process.uid))
+        return StartFailure{*failure};
+    if (beforeExec)
+        beforeExec();
+
+    std::vector<char *> argv;
+    for (const std::string &arg : process.args)
+        argv.push_back(const_cast<char *>(arg.c_str()));
+    argv.push_back(nullptr);
+    std::vector<char *> envp;
+    for (const std::string &entry : process.env)
+        envp.push_back(const_cast<char *>(entry.c_str()));
+    envp.push_back(nullptr);
+    execve(executable.c_str(), argv.data(), envp.data());
+    const int err = errno;
+    return StartFailure{Failure{0, "exec: \"" + process.args[0] + "\": " + goError(err)},
+                        err == ENOENT ? 127 : 126};
+}
+
 namespace {
 
 // Steps 2 to 9 in the child, in the order the kernel needs them. Returns only
@@ -337,33 +368,10 @@ StartFailure initContainer(const Spec &spec, const Stdio &stdio, int reportFd)
     // make sure the shim did not die in between (its end of the socket hangs up).
     if (auto failure = rearmParentDeathSignal(reportFd))
         return StartFailure{*failure};
-    if (chdir(process.cwd.c_str()) < 0)
-        return StartFailure{sysFailure("chdir to " + quoted(process.cwd))};
-    std::string executable;
-    if (auto failure = findExecutable(process, &executable))
-        return *failure;
-    if (process.noNewPrivileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-        return StartFailure{sysFailure("set no_new_privs")};
-    if (auto failure = loadSeccomp(spec.seccomp))
-        return StartFailure{*failure};
-    if (auto failure = applyCapabilities(process.capabilities, process.uid))
-        return StartFailure{*failure};
-
-    if (spec.init)
-        becomeReaper(reportFd);
-
-    std::vector<char *> argv;
-    for (const std::string &arg : process.args)
-        argv.push_back(const_cast<char *>(arg.c_str()));
-    argv.push_back(nullptr);
-    std::vector<char *> envp;
-    for (const std::string &entry : process.env)
-        envp.push_back(const_cast<char *>(entry.c_str()));
-    envp.push_back(nullptr);
-    execve(executable.c_str(), argv.data(), envp.data());
-    const int err = errno;
-    return StartFailure{Failure{0, "exec: \"" + process.args[0] + "\": " + goError(err)},
-                        err == ENOENT ? 127 : 126};
+    return hardenAndExec(spec, [&] {
+        if (spec.init)
+            becomeReaper(reportFd);
+    });
 }
 
 [[noreturn]] void runInit(const Spec &spec, const Stdio &stdio, int fd)
@@ -446,36 +454,37 @@ std::optional<StartFailure> releaseChild(int fd, pid_t child, pid_t *pid)
         return StartFailure{failure};
     }
 
+    auto failure = readStartReport(fd);
+    close(fd);
+    if (!failure) {
+        *pid = child;
+        return {};
+    }
+    // It exited after its report (still ours to reap, so the kill cannot hit
+    // another process), or the report could not be read and it has to go.
+    kill(child, SIGKILL);
+    reap(child);
+    return failure;
+}
+
+std::optional<StartFailure> readStartReport(int fd)
+{
     std::string report;
     char buffer[4096];
     ssize_t n;
     while ((n = read(fd, buffer, sizeof buffer)) != 0) {
-        if (n > 0) {
+        if (n > 0)
             report.append(buffer, size_t(n));
-        } else if (errno != EINTR) {
-            const Failure failure = sysFailure("read the new process's start report");
-            close(fd);
-            kill(child, SIGKILL);
-            reap(child);
-            return StartFailure{failure};
-        }
+        else if (errno != EINTR)
+            return StartFailure{sysFailure("read the new process's start report")};
     }
-    close(fd);
-    if (report.empty()) {
-        *pid = child;
+    if (report.empty())
         return {};
-    }
-    reap(child);
-    StartFailure failure;
-    if (report.size() < sizeof(ReportHeader)) {
-        failure.failure = Failure{EPROTO, "read the new process's start report"};
-        return failure;
-    }
+    if (report.size() < sizeof(ReportHeader))
+        return StartFailure{Failure{EPROTO, "read the new process's start report"}};
     ReportHeader header;
     std::memcpy(&header, report.data(), sizeof header);
-    failure.failure = Failure{header.err, report.substr(sizeof header)};
-    failure.exitCode = header.exitCode;
-    return failure;
+    return StartFailure{Failure{header.err, report.substr(sizeof header)}, header.exitCode};
 }
 
 } // namespace berth::runtime

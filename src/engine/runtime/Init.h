@@ -70,6 +70,9 @@ std::optional<StartFailure> startContainer(const Spec &spec, const Stdio &stdio,
 bool waitForGoAhead(int fd);
 [[noreturn]] void reportAndExit(int reportFd, const StartFailure &failure);
 std::optional<StartFailure> releaseChild(int fd, pid_t child, pid_t *pid);
+// releaseChild()'s reading alone: fd to its end, where nothing means the
+// process exec'd (the writing end is close-on-exec).
+std::optional<StartFailure> readStartReport(int fd);
 // Default signal dispositions, nothing blocked, umask 022.
 void resetProcessState();
 // stdio onto 0, 1, 2; every other descriptor close-on-exec; with terminal a new
@@ -81,5 +84,10 @@ Outcome setRlimits(const std::vector<Rlimit> &limits);
 Outcome becomeUser(const Process &process);
 // args[0] looked up as Go's exec.LookPath does, failing with docker's messages.
 std::optional<StartFailure> findExecutable(const Process &process, std::string *path);
+// The last steps of every process the runtime starts, once it is its user in
+// its namespaces: cwd, the executable looked up, no_new_privs, seccomp,
+// capabilities, then beforeExec (the init's --init reaper forks there) and
+// execve. Returns only on failure, with docker's exec messages and codes.
+StartFailure hardenAndExec(const Spec &spec, const std::function<void()> &beforeExec = {});
 
 } // namespace berth::runtime

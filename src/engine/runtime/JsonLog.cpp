@@ -1,9 +1,12 @@
 // Docker json-file log writer; see JsonLog.h.
 #include "runtime/JsonLog.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -264,6 +267,185 @@ Outcome JsonLog::rotate()
     m_fd = fd;
     m_size = 0;
     return {};
+}
+
+JsonLogReader::JsonLogReader(std::string path) : m_path(std::move(path)) {}
+
+JsonLogReader::~JsonLogReader()
+{
+    for (File &file : m_files)
+        ::close(file.fd);
+    if (m_inotify >= 0)
+        ::close(m_inotify);
+}
+
+void JsonLogReader::closeAll(std::vector<File> &files)
+{
+    for (File &file : files)
+        ::close(file.fd);
+    files.clear();
+}
+
+std::vector<JsonLogReader::File> JsonLogReader::openChain() const
+{
+    // Rotation renames path.i-1 to path.i from the highest index down, so
+    // while it runs one index may be missing: the scan goes on past a single
+    // gap and stops at two in a row.
+    struct Seen
+    {
+        std::string name;
+        bool exists = false;
+        dev_t dev = 0;
+        ino_t ino = 0;
+    };
+    std::vector<File> files;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        closeAll(files);
+        std::vector<Seen> seen;
+        int missingInARow = 0;
+        for (int i = 1; missingInARow < 2; ++i) {
+            Seen entry{m_path + "." + std::to_string(i)};
+            const int fd = ::open(entry.name.c_str(), O_RDONLY | O_CLOEXEC);
+            struct stat st;
+            if (fd >= 0 && ::fstat(fd, &st) == 0) {
+                entry.exists = true;
+                entry.dev = st.st_dev;
+                entry.ino = st.st_ino;
+                files.push_back(File{fd, st.st_dev, st.st_ino});
+                missingInARow = 0;
+            } else {
+                if (fd >= 0)
+                    ::close(fd);
+                ++missingInARow;
+            }
+            seen.push_back(entry);
+        }
+        std::reverse(files.begin(), files.end()); // oldest (highest index) first
+        Seen live{m_path};
+        const int fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        if (fd >= 0 && ::fstat(fd, &st) == 0) {
+            live.exists = true;
+            live.dev = st.st_dev;
+            live.ino = st.st_ino;
+            files.push_back(File{fd, st.st_dev, st.st_ino});
+        } else if (fd >= 0) {
+            ::close(fd);
+        }
+        seen.push_back(live);
+        // Nothing renamed while the files were opened: the chain is whole.
+        const bool unchanged = std::all_of(seen.begin(), seen.end(), [](const Seen &entry) {
+            struct stat now;
+            const bool exists = ::stat(entry.name.c_str(), &now) == 0;
+            return exists == entry.exists &&
+                   (!exists || (now.st_dev == entry.dev && now.st_ino == entry.ino));
+        });
+        if (unchanged)
+            break;
+    }
+    return files;
+}
+
+Outcome JsonLogReader::drain(File &file, std::vector<std::string> *entries)
+{
+    char buffer[64 * 1024];
+    while (true) {
+        const ssize_t n = ::read(file.fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return sysFailure("read log `" + m_path + "`");
+        if (n == 0)
+            return {};
+        m_partial.append(buffer, static_cast<size_t>(n));
+        size_t start = 0;
+        size_t newline;
+        while ((newline = m_partial.find('\n', start)) != std::string::npos) {
+            if (newline > start)
+                entries->emplace_back(m_partial, start, newline - start);
+            start = newline + 1;
+        }
+        m_partial.erase(0, start);
+    }
+}
+
+Outcome JsonLogReader::read(std::vector<std::string> *entries)
+{
+    if (!m_started || m_files.empty()) {
+        std::vector<File> chain = openChain();
+        m_started = true;
+        m_files.assign(chain.begin(), chain.end());
+    }
+    while (!m_files.empty()) {
+        File &current = m_files.front();
+        if (Outcome failed = drain(current, entries))
+            return failed;
+        if (m_files.size() > 1) {
+            // A rotated file is complete: the writer renames it only between entries.
+            ::close(current.fd);
+            m_files.pop_front();
+            m_partial.clear();
+            continue;
+        }
+        struct stat now;
+        if (::stat(m_path.c_str(), &now) != 0)
+            return {}; // between a rotation's rename and its new file: look again later
+        if (now.st_dev == current.dev && now.st_ino == current.ino) {
+            struct stat held;
+            const off_t position = ::lseek(current.fd, 0, SEEK_CUR);
+            if (::fstat(current.fd, &held) == 0 && held.st_size < position) {
+                // Truncated in place (max-file 1): what was written meanwhile is lost.
+                ::lseek(current.fd, 0, SEEK_SET);
+                m_partial.clear();
+                continue;
+            }
+            return {};
+        }
+        // The writer has moved on. What it wrote before renaming this file may
+        // have come after the drain above.
+        if (Outcome failed = drain(current, entries))
+            return failed;
+        std::vector<File> chain = openChain();
+        auto held = std::find_if(chain.begin(), chain.end(), [&](const File &file) {
+            return file.dev == current.dev && file.ino == current.ino;
+        });
+        // Not found: it was dropped, and every file left is newer.
+        const auto newer = held == chain.end() ? chain.begin() : held + 1;
+        if (newer == chain.end()) {
+            closeAll(chain);
+            return {}; // the new file is not there yet
+        }
+        std::vector<File> older(chain.begin(), newer);
+        closeAll(older);
+        ::close(current.fd);
+        m_files.assign(newer, chain.end());
+        m_partial.clear();
+    }
+    return {};
+}
+
+void JsonLogReader::wait(int timeoutMs)
+{
+    if (m_inotify < 0) {
+        m_inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        const size_t slash = m_path.rfind('/');
+        const std::string dir = slash == std::string::npos ? "." : m_path.substr(0, slash);
+        if (m_inotify >= 0 &&
+            inotify_add_watch(m_inotify, dir.c_str(), IN_MODIFY | IN_CREATE | IN_MOVED_TO) < 0) {
+            ::close(m_inotify);
+            m_inotify = -1;
+        }
+    }
+    if (m_inotify < 0) {
+        ::usleep(static_cast<useconds_t>(timeoutMs) * 1000);
+        return;
+    }
+    pollfd fd{m_inotify, POLLIN, 0};
+    if (::poll(&fd, 1, timeoutMs) > 0) {
+        char events[4096];
+        while (::read(m_inotify, events, sizeof events) > 0) {
+        }
+    }
 }
 
 } // namespace berth::runtime

@@ -1,4 +1,5 @@
-// The container log in docker's json-file format, written by berth-shim.
+// The container log in docker's json-file format, written by berth-shim and
+// read (JsonLogReader, below) by `logs`.
 //
 // Every line the container prints becomes one JSON object on its own line:
 //   {"log":"hello\n","stream":"stdout","time":"2026-11-23T10:00:00.123456789Z"}
@@ -16,11 +17,15 @@
 
 #include "runtime/Spec.h"
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <ctime>
+#include <deque>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace berth::runtime {
 
@@ -70,6 +75,52 @@ private:
     int64_t m_size = 0;
     std::string m_partial[2]; // by LogStream
     std::string m_entry;      // reused encoding buffer
+};
+
+// Reads a log and its rotated files as one stream of entries, oldest first,
+// and follows it across rotations (logs, logs -f):
+//   JsonLogReader reader(path);
+//   reader.read(&entries);   // everything so far: path.N ... path.1, path
+//   reader.wait(100);        // until the log's directory changes
+//   reader.read(&entries);   // what was written since, whatever was rotated
+// The reader holds the files it has yet to finish open, so a rename does not
+// disturb it; once the writer has moved on to a new file (path names another
+// inode), it finishes the file it holds and goes on with the next newer one,
+// found by inode among the rotated files. A reader that falls behind by more
+// files than max-file keeps loses the ones dropped meanwhile, as docker's
+// does; a log truncated in place (max-file 1) is read again from its start.
+class JsonLogReader
+{
+public:
+    explicit JsonLogReader(std::string path);
+    JsonLogReader(const JsonLogReader &) = delete;
+    JsonLogReader &operator=(const JsonLogReader &) = delete;
+    ~JsonLogReader();
+
+    // Appends the complete entries (each line without its "\n") written since
+    // the last call. A log that does not exist yet reads as empty.
+    Outcome read(std::vector<std::string> *entries);
+    // Blocks until something in the log's directory changes or timeoutMs passes.
+    void wait(int timeoutMs);
+
+private:
+    struct File
+    {
+        int fd = -1;
+        dev_t dev = 0;
+        ino_t ino = 0;
+    };
+    // The files now on disk, oldest first, opened; retried until no rename
+    // happened while they were being opened.
+    std::vector<File> openChain() const;
+    Outcome drain(File &file, std::vector<std::string> *entries);
+    static void closeAll(std::vector<File> &files);
+
+    std::string m_path;
+    std::deque<File> m_files; // front: being read; back: the newest known
+    std::string m_partial;    // the start of a line whose end is not written yet
+    bool m_started = false;
+    int m_inotify = -1;
 };
 
 } // namespace berth::runtime

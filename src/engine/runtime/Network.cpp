@@ -101,8 +101,11 @@ std::vector<std::string> pastaArguments(const std::vector<PortForward> &ports, i
     for (const PortForward &port : ports) {
         const bool isUdp = port.protocol == "udp";
         (isUdp ? udp : tcp) = true;
+        // Without an address pasta binds one dual-stack socket (every IPv4 and
+        // IPv6 address, docker's -p 8080:80); "0.0.0.0" binds IPv4 only and
+        // "::" IPv6 only, as docker does for them.
         std::string spec = std::to_string(port.hostPort) + ":" + std::to_string(port.containerPort);
-        if (!port.hostIp.empty() && port.hostIp != "0.0.0.0" && port.hostIp != "::")
+        if (!port.hostIp.empty())
             spec = port.hostIp + "/" + spec;
         args.push_back(isUdp ? "-u" : "-t");
         args.push_back(spec);

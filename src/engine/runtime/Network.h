@@ -21,7 +21,9 @@
 //   -P /proc/self/fd/M: pasta writes its pid file once it is ready; M is a
 //     pipe, so the shim learns readiness without polling a file.
 //   -t/-u per published port and "none" otherwise, -T none -U none: no port
-//     is forwarded that the engine did not ask for.
+//     is forwarded that the engine did not ask for. A port without an address
+//     is bound dual-stack (IPv4 and IPv6), one with an address ("0.0.0.0",
+//     "::", "::1") on that address only.
 #pragma once
 
 #include "runtime/Spec.h"

@@ -4,10 +4,16 @@
 
 #include "runtime/Capabilities.h"
 
+#include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -186,11 +192,8 @@ std::optional<bool> kernelAtLeast(std::string_view release)
     return *running >= *wanted;
 }
 
-Outcome loadSeccomp(const Seccomp &profile)
+Outcome compileSeccomp(const Seccomp &profile, std::string *program)
 {
-    if (!profile.enabled)
-        return {};
-
     const std::optional<uint32_t> defaultAction =
         toAction(profile.defaultAction, profile.defaultErrnoRet);
     if (!defaultAction)
@@ -200,10 +203,6 @@ Outcome loadSeccomp(const Seccomp &profile)
         return Failure{ENOMEM, "create seccomp filter"};
     scmp_filter_ctx ctx = filter.get();
 
-    // libseccomp sets no_new_privs itself on load unless told not to; whether the
-    // container gets it is the engine's decision (Process::noNewPrivileges).
-    if (const int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0); rc != 0)
-        return Failure{-rc, "seccomp filter: leave no_new_privs alone"};
     for (uint32_t arch : subArchitectures()) {
         if (const int rc = seccomp_arch_add(ctx, arch); rc != 0 && rc != -EEXIST)
             return Failure{-rc, "add architecture " + std::to_string(arch) + " to seccomp filter"};
@@ -233,10 +232,81 @@ Outcome loadSeccomp(const Seccomp &profile)
         }
     }
 
+    // libseccomp 2.5 exports only to a file descriptor.
+    const int fd = ::memfd_create("seccomp-bpf", MFD_CLOEXEC);
+    if (fd < 0)
+        return sysFailure("create memory file for the seccomp program");
+    if (const int rc = seccomp_export_bpf(ctx, fd); rc != 0) {
+        ::close(fd);
+        return Failure{-rc, "export seccomp program"};
+    }
+    program->clear();
+    char buffer[4096];
+    ssize_t n;
+    off_t offset = 0;
+    while ((n = ::pread(fd, buffer, sizeof buffer, offset)) > 0) {
+        program->append(buffer, size_t(n));
+        offset += n;
+    }
+    Outcome failure = n < 0 ? sysFailure("read exported seccomp program") : Outcome{};
+    ::close(fd);
+    return failure;
+}
+
+Outcome readSeccompProgram(Seccomp *profile)
+{
+    if (!profile->enabled || profile->programPath.empty())
+        return {};
+    const int fd = ::open(profile->programPath.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return sysFailure("open seccomp program `" + profile->programPath + "`");
+    profile->program.clear();
+    char buffer[4096];
+    ssize_t n;
+    while ((n = ::read(fd, buffer, sizeof buffer)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        profile->program.append(buffer, size_t(n));
+    }
+    Outcome failure =
+        n < 0 ? sysFailure("read seccomp program `" + profile->programPath + "`") : Outcome{};
+    ::close(fd);
+    return failure;
+}
+
+std::string seccompLibraryVersion()
+{
+    const scmp_version *v = seccomp_version();
+    return std::to_string(v->major) + '.' + std::to_string(v->minor) + '.' +
+           std::to_string(v->micro);
+}
+
+Outcome loadSeccomp(const Seccomp &profile)
+{
+    if (!profile.enabled)
+        return {};
+    std::string compiled;
+    if (profile.programPath.empty()) {
+        if (Outcome failure = compileSeccomp(profile, &compiled))
+            return failure;
+    } else if (profile.program.empty()) {
+        return Failure{ENOENT, "seccomp program `" + profile.programPath + "`: not read"};
+    }
+    const std::string &program = profile.programPath.empty() ? compiled : profile.program;
+    if (program.size() % sizeof(sock_filter) != 0 ||
+        program.size() / sizeof(sock_filter) > BPF_MAXINSNS)
+        return Failure{EINVAL, "seccomp program of " + std::to_string(program.size()) +
+                                   " bytes: not a BPF program"};
+
     if (Outcome denied = ensureMayLoad())
         return denied;
-    if (const int rc = seccomp_load(ctx); rc != 0)
-        return Failure{-rc, "load seccomp filter"};
+    // The kernel copies the program; the cast only satisfies the struct's type.
+    sock_fprog fprog{static_cast<unsigned short>(program.size() / sizeof(sock_filter)),
+                     reinterpret_cast<sock_filter *>(const_cast<char *>(program.data()))};
+    if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0)
+        return sysFailure("load seccomp filter");
     return {};
 }
 

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace berth::runtime {
@@ -36,9 +37,22 @@ namespace berth::runtime {
 Seccomp defaultSeccompProfile(uint64_t capabilities);
 
 // Compiles the profile for the native architecture and the ones its kernel also
-// runs (x86 and x32 on x86_64, arm on aarch64, as docker's archMap) and loads it
-// into the calling process. Syscall names this libseccomp does not know are
-// skipped, as docker does; a disabled profile loads nothing.
+// runs (x86 and x32 on x86_64, arm on aarch64, as docker's archMap) into a
+// classic BPF program (the bytes of a sock_filter array). Syscall names this
+// libseccomp does not know are skipped, as docker does.
+Outcome compileSeccomp(const Seccomp &profile, std::string *program);
+
+// Reads profile->programPath into profile->program; nothing to do without a
+// path. The shim calls it before the init pivots away from the host's files.
+Outcome readSeccompProgram(Seccomp *profile);
+
+// The version of libseccomp compiling here, part of what identifies a
+// compiled program in the engine's cache.
+std::string seccompLibraryVersion();
+
+// Loads the profile into the calling process: its compiled program when it has
+// one (see Seccomp::programPath), else compiles it first. A disabled profile
+// loads nothing.
 Outcome loadSeccomp(const Seccomp &profile);
 
 // Whether loadSeccomp() knows an action ("SCMP_ACT_ERRNO") or a comparison

@@ -2,9 +2,11 @@
 #include "runtime/Shim.h"
 
 #include "runtime/Cgroup.h"
+#include "runtime/Health.h"
 #include "runtime/Init.h"
 #include "runtime/JsonLog.h"
 #include "runtime/Network.h"
+#include "runtime/SeccompFilter.h"
 #include "runtime/ShimProtocol.h"
 #include "runtime/ShimState.h"
 
@@ -171,10 +173,12 @@ private:
     void broadcast(FrameType type, std::string_view data);
     void endRun();
     void restart();
+    void healthChanged();
     void finish(int exitCode, const std::string &error);
 
     ShimOptions m_options;
     Spec m_spec;
+    HealthMonitor m_health{m_spec};
     ShimState m_state;
     Cgroup m_cgroup;
     bool m_haveCgroup = false;
@@ -270,6 +274,8 @@ Outcome Supervisor::setUp()
         failure->what = "spec `" + specPath + "`: " + failure->what;
         return failure;
     }
+    if (Outcome failure = readSeccompProgram(&m_spec.seccomp))
+        return failure;
     if (m_options.attachFd >= 0)
         m_clients.front().wantStdin = m_spec.openStdin;
 
@@ -418,6 +424,8 @@ std::optional<StartFailure> Supervisor::startProcess()
     m_state.startedAt = rfc3339Nano(realtimeNow());
     m_state.finishedAt.clear();
     m_state.error.clear();
+    m_health.start(pid, m_runStartedMs);
+    m_state.health = m_health.state();
     return std::nullopt;
 }
 
@@ -465,6 +473,7 @@ void Supervisor::loop()
         fds.push_back({m_stdio.outFd, short(backlogged ? 0 : POLLIN), 0});
         fds.push_back({m_stdio.errFd, short(backlogged ? 0 : POLLIN), 0});
         fds.push_back({m_stdio.stdinFd, short(m_stdinBuffer.empty() ? 0 : POLLOUT), 0});
+        fds.push_back({m_health.outputFd(), POLLIN, 0});
         const size_t firstClient = fds.size();
         const bool stdinFull = m_stdinBuffer.size() > StdinBacklogLimit;
         for (const Client &client : m_clients) {
@@ -485,6 +494,8 @@ void Supervisor::loop()
             until(*m_restartAt);
         if (m_finished)
             until(m_goodbyeDeadline);
+        if (const std::optional<int64_t> probe = m_health.deadlineMs())
+            until(*probe);
         if (poll(fds.data(), fds.size(), int(timeout)) < 0 && errno != EINTR)
             return;
 
@@ -503,6 +514,8 @@ void Supervisor::loop()
             readOutput(LogStream::Stderr);
         if (fds[4].revents)
             writeStdin();
+        if (fds[5].revents)
+            m_health.readOutput();
         for (size_t i = 0; i < m_clients.size() && firstClient + i < fds.size(); ++i) {
             Client &client = m_clients[i];
             const short revents = fds[firstClient + i].revents;
@@ -521,6 +534,8 @@ void Supervisor::loop()
             endRun();
         if (m_restartAt && monotonicMs() >= *m_restartAt)
             restart();
+        if (m_health.tick(monotonicMs(), m_cgroup))
+            healthChanged();
 
         for (Client &client : m_clients) {
             if (!client.dead && client.closeWhenFlushed && client.out.empty())
@@ -537,8 +552,14 @@ void Supervisor::reap()
     int status = 0;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (m_health.reaped(pid, exitCodeOf(status), monotonicMs()))
+            healthChanged();
         if (m_pasta.reaped(pid) || pid != m_initPid)
             continue;
+        // The container's processes die with its init, a probe among them:
+        // that is no failure of the check.
+        m_health.stop();
+        m_state.health = m_health.state();
         m_initPid = 0;
         m_exitStatus = status;
         m_draining = true;
@@ -606,6 +627,10 @@ void Supervisor::writeStdin()
 
 void Supervisor::closeStdin()
 {
+    // docker never closes a terminal's input: a pty has no end of file to pass
+    // on, and a client attaching after a detach would be left without input.
+    if (m_spec.process.terminal)
+        return;
     if (!m_stdinBuffer.empty()) {
         m_stdinClosePending = true;
         return;
@@ -753,6 +778,17 @@ void Supervisor::handleRequest(Client &client, const std::string &line)
         if (ioctl(m_stdio.outFd, TIOCSWINSZ, &size) != 0)
             return reply("error " + sysFailure("resize the terminal").message() + "\n");
         reply("ok\n");
+    } else if (verb == "restart-policy" && words.size() == 3) {
+        // docker update --restart: the next exit follows the new policy.
+        static constexpr std::string_view Policies[] = {"no", "always", "on-failure",
+                                                        "unless-stopped"};
+        int maxRetries = 0;
+        if (std::find(std::begin(Policies), std::end(Policies), words[1]) == std::end(Policies) ||
+            !number(words[2], &maxRetries) || maxRetries < 0)
+            return reply("error invalid restart policy `" + line.substr(verb.size() + 1) + "`\n");
+        m_spec.restartPolicy = std::string(words[1]);
+        m_spec.restartMaxRetries = maxRetries;
+        reply("ok\n");
     } else if (verb == "state" && words.size() == 1) {
         reply(serializeState(m_state));
     } else if (verb == "wait" && words.size() == 1) {
@@ -846,6 +882,12 @@ void Supervisor::restart()
         finish(failure->exitCode, failure->failure.message());
         return;
     }
+    writeState();
+}
+
+void Supervisor::healthChanged()
+{
+    m_state.health = m_health.state();
     writeState();
 }
 

@@ -237,6 +237,11 @@ Outcome resizeTerminal(const std::string &bundle, int rows, int columns)
     return simpleRequest(bundle, "resize " + std::to_string(rows) + " " + std::to_string(columns));
 }
 
+Outcome setRestartPolicy(const std::string &bundle, const std::string &policy, int maxRetries)
+{
+    return simpleRequest(bundle, "restart-policy " + policy + " " + std::to_string(maxRetries));
+}
+
 Outcome queryState(const std::string &bundle, ShimState *state)
 {
     std::string reply;

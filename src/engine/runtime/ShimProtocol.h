@@ -11,6 +11,8 @@
 //   signal N         -> "ok" | "error <message>", then the shim closes
 //   stop             -> "ok": no restart any more, the stop signal was sent
 //   resize ROWS COLS -> "ok" | "error <message>"
+//   restart-policy NAME MAXRETRIES -> "ok" | "error <message>": the restart
+//                    policy (Spec::restartPolicy) for the container's next exit
 //   state            -> the state file's text (ShimState)
 //   wait             -> "exit <code>" once the container is finally gone
 //   attach [stdin] [stdout] [stderr] -> the connection carries frames
@@ -77,6 +79,8 @@ Outcome shimRequest(const std::string &bundle, const std::string &request, int t
 Outcome sendSignal(const std::string &bundle, int signal);
 Outcome requestStop(const std::string &bundle);
 Outcome resizeTerminal(const std::string &bundle, int rows, int columns);
+// policy is "no", "always", "on-failure" or "unless-stopped".
+Outcome setRestartPolicy(const std::string &bundle, const std::string &policy, int maxRetries);
 Outcome queryState(const std::string &bundle, ShimState *state);
 // Blocks until the container has finally exited (restarts included); when the
 // shim has already finished, the exit code comes from the state file.

@@ -66,6 +66,25 @@ template <typename Int> bool parseInt(std::string_view text, Int *value)
     return ec == std::errc() && end == text.data() + text.size();
 }
 
+// "start\tend\texitCode\toutput", each part escaped.
+bool parseHealthResult(std::string_view raw, HealthState *health)
+{
+    std::string parts[4];
+    for (int i = 0; i < 4; ++i) {
+        const size_t tab = i < 3 ? raw.find('\t') : std::string_view::npos;
+        if (i < 3 && tab == std::string_view::npos)
+            return false;
+        if (!unescape(raw.substr(0, tab), &parts[i]))
+            return false;
+        raw = tab == std::string_view::npos ? std::string_view() : raw.substr(tab + 1);
+    }
+    HealthResult result{parts[0], parts[1], 0, parts[3]};
+    if (!parseInt(std::string_view(parts[2]), &result.exitCode))
+        return false;
+    health->log.push_back(std::move(result));
+    return true;
+}
+
 } // namespace
 
 std::string serializeState(const ShimState &state)
@@ -83,6 +102,22 @@ std::string serializeState(const ShimState &state)
     field("finishedAt", state.finishedAt);
     field("restartCount", std::to_string(state.restartCount));
     field("error", state.error);
+    if (!state.health.status.empty()) {
+        field("health", state.health.status);
+        field("healthFailingStreak", std::to_string(state.health.failingStreak));
+        for (const HealthResult &result : state.health.log) {
+            // Each part escaped on its own, so the tabs between them stay separators.
+            out.append("healthLog ")
+                .append(escape(result.start))
+                .append("\t")
+                .append(escape(result.end))
+                .append("\t")
+                .append(std::to_string(result.exitCode))
+                .append("\t")
+                .append(escape(result.output))
+                .append("\n");
+        }
+    }
     return out;
 }
 
@@ -106,6 +141,11 @@ Outcome parseState(const std::string &text, ShimState *state)
         if (space == std::string_view::npos)
             return bad();
         const std::string_view key = line.substr(0, space);
+        if (key == "healthLog") {
+            if (!parseHealthResult(line.substr(space + 1), &parsed.health))
+                return bad();
+            continue;
+        }
         std::string value;
         if (!unescape(line.substr(space + 1), &value))
             return bad();
@@ -129,6 +169,10 @@ Outcome parseState(const std::string &text, ShimState *state)
             ok = parseInt(value, &parsed.restartCount);
         } else if (key == "error") {
             parsed.error = value;
+        } else if (key == "health") {
+            parsed.health.status = value;
+        } else if (key == "healthFailingStreak") {
+            ok = parseInt(value, &parsed.health.failingStreak);
         } else {
             ok = false;
         }

@@ -7,8 +7,12 @@
 // exitCode, oomKilled, finishedAt and, when the process could not be started at
 // all, error. Pausing is the engine's (cgroup freezer) and is not recorded here.
 //
+// With a health check (Spec::healthcheck) the shim also records its status
+// and last results (runtime/Health.h), rewriting the file after each probe.
+//
 // The format matches the spec's: one "key value" line per field, values escaped
-// (\\ \n \t), unknown keys rejected.
+// (\\ \n \t), unknown keys rejected; a health log entry is one line whose
+// escaped parts are separated by tabs.
 #pragma once
 
 #include "runtime/Spec.h"
@@ -16,8 +20,25 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 namespace berth::runtime {
+
+// One probe's outcome, as docker's State.Health.Log keeps it.
+struct HealthResult
+{
+    std::string start; // RFC 3339, nanoseconds, UTC
+    std::string end;
+    int exitCode = 0; // the probe's; -1 when it could not run or timed out
+    std::string output;
+};
+
+struct HealthState
+{
+    std::string status; // "starting", "healthy" or "unhealthy"; empty without a health check
+    int failingStreak = 0;
+    std::vector<HealthResult> log; // oldest first, at most MaxHealthLog (Health.h)
+};
 
 struct ShimState
 {
@@ -30,6 +51,7 @@ struct ShimState
     std::string finishedAt;
     int restartCount = 0;
     std::string error; // why the process could not be started
+    HealthState health;
 };
 
 std::string serializeState(const ShimState &state);

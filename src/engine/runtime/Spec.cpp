@@ -150,6 +150,7 @@ public:
     {
         m_out << key << ' ' << joinParts(parts) << '\n';
     }
+    void raw(const std::string &lines) { m_out << lines; }
     std::string text() const { return m_out.str(); }
 
 private:
@@ -157,6 +158,25 @@ private:
 };
 
 } // namespace
+
+std::string serializeSeccomp(const Seccomp &seccomp)
+{
+    Writer w;
+    w.num("seccomp", int(seccomp.enabled));
+    w.put("seccomp-program", seccomp.programPath);
+    w.put("seccomp-default", seccomp.defaultAction);
+    w.num("seccomp-default-errno", seccomp.defaultErrnoRet);
+    for (const SeccompRule &rule : seccomp.rules) {
+        std::vector<std::string> parts{joinList(rule.names, ','), rule.action,
+                                       std::to_string(rule.errnoRet)};
+        for (const SeccompArg &a : rule.args) {
+            parts.push_back(std::to_string(a.index) + ',' + std::to_string(a.value) + ',' +
+                            std::to_string(a.valueTwo) + ',' + a.op);
+        }
+        w.parts("seccomp-rule", parts);
+    }
+    return w.text();
+}
 
 std::string serializeSpec(const Spec &spec)
 {
@@ -213,18 +233,7 @@ std::string serializeSpec(const Spec &spec)
     w.num("pids-limit", r.pidsLimit);
     w.put("cgroup", spec.cgroupName);
 
-    w.num("seccomp", int(spec.seccomp.enabled));
-    w.put("seccomp-default", spec.seccomp.defaultAction);
-    w.num("seccomp-default-errno", spec.seccomp.defaultErrnoRet);
-    for (const SeccompRule &rule : spec.seccomp.rules) {
-        std::vector<std::string> parts{joinList(rule.names, ','), rule.action,
-                                       std::to_string(rule.errnoRet)};
-        for (const SeccompArg &a : rule.args) {
-            parts.push_back(std::to_string(a.index) + ',' + std::to_string(a.value) + ',' +
-                            std::to_string(a.valueTwo) + ',' + a.op);
-        }
-        w.parts("seccomp-rule", parts);
-    }
+    w.raw(serializeSeccomp(spec.seccomp));
     w.num("privileged", int(spec.privileged));
 
     w.num("open-stdin", int(spec.openStdin));
@@ -236,6 +245,14 @@ std::string serializeSpec(const Spec &spec)
     w.num("log-max-files", spec.logMaxFiles);
     w.put("restart", spec.restartPolicy);
     w.num("restart-max", spec.restartMaxRetries);
+    const Healthcheck &h = spec.healthcheck;
+    for (const std::string &a : h.args)
+        w.put("health-arg", a);
+    w.num("health-interval", h.intervalNs);
+    w.num("health-timeout", h.timeoutNs);
+    w.num("health-start-period", h.startPeriodNs);
+    w.num("health-start-interval", h.startIntervalNs);
+    w.num("health-retries", h.retries);
     return w.text();
 }
 
@@ -314,6 +331,7 @@ Outcome parseSpec(const std::string &text, Spec *spec)
         {"pids-limit", number(&r.pidsLimit)},
         {"cgroup", str(&spec->cgroupName)},
         {"seccomp", flag(&spec->seccomp.enabled)},
+        {"seccomp-program", str(&spec->seccomp.programPath)},
         {"seccomp-default", str(&spec->seccomp.defaultAction)},
         {"seccomp-default-errno", number(&spec->seccomp.defaultErrnoRet)},
         {"privileged", flag(&spec->privileged)},
@@ -326,6 +344,12 @@ Outcome parseSpec(const std::string &text, Spec *spec)
         {"log-max-files", number(&spec->logMaxFiles)},
         {"restart", str(&spec->restartPolicy)},
         {"restart-max", number(&spec->restartMaxRetries)},
+        {"health-arg", list(&spec->healthcheck.args)},
+        {"health-interval", number(&spec->healthcheck.intervalNs)},
+        {"health-timeout", number(&spec->healthcheck.timeoutNs)},
+        {"health-start-period", number(&spec->healthcheck.startPeriodNs)},
+        {"health-start-interval", number(&spec->healthcheck.startIntervalNs)},
+        {"health-retries", number(&spec->healthcheck.retries)},
     };
     // Structured keys take the raw value (their parts are escaped one by one).
     const std::map<std::string, std::function<bool(const std::vector<std::string> &)>> structured{

@@ -89,6 +89,12 @@ struct Seccomp
     std::string defaultAction = "SCMP_ACT_ERRNO";
     int defaultErrnoRet = 0; // EPERM when 0
     std::vector<SeccompRule> rules;
+    // The engine compiles a profile once into a BPF program (its cache, linked
+    // into the bundle as seccomp.bpf) because libseccomp needs milliseconds of
+    // CPU for docker's profile: with programPath set the rules are left out and
+    // loadSeccomp() installs the program that readSeccompProgram() read.
+    std::string programPath;
+    std::string program;
 };
 
 struct Process
@@ -114,6 +120,19 @@ struct PortForward
     uint16_t hostPort = 0;
     uint16_t containerPort = 0;
     std::string protocol = "tcp"; // tcp | udp
+};
+
+// docker's HEALTHCHECK with the engine's defaults applied: berth-shim runs args
+// inside the container (as exec does) on this schedule (runtime/Health.h).
+// Durations in nanoseconds, as docker stores them. No args: no health check.
+struct Healthcheck
+{
+    std::vector<std::string> args; // CMD-SHELL already turned into the shell's argv
+    int64_t intervalNs = 0;
+    int64_t timeoutNs = 0;
+    int64_t startPeriodNs = 0;
+    int64_t startIntervalNs = 0;
+    int retries = 0;
 };
 
 enum Namespace : unsigned {
@@ -170,9 +189,13 @@ struct Spec
     int logMaxFiles = 1;    // --log-opt max-file
     std::string restartPolicy = "no"; // no | on-failure | always | unless-stopped
     int restartMaxRetries = 0;        // on-failure:N
+    Healthcheck healthcheck;
 };
 
 std::string serializeSpec(const Spec &spec);
+// The seccomp part of serializeSpec(): the identity of a profile for the
+// engine's cache of compiled programs.
+std::string serializeSeccomp(const Seccomp &seccomp);
 // Fails naming the line that is wrong.
 Outcome parseSpec(const std::string &text, Spec *spec);
 

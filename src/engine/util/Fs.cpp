@@ -61,7 +61,9 @@ Status syncDir(const QString &path)
     return {};
 }
 
-Status writeFileAtomic(const QString &path, const QByteArray &data, int mode)
+namespace {
+
+Status replaceFile(const QString &path, const QByteArray &data, int mode, bool durable)
 {
     const QFileInfo info(path);
     const QString dir = info.absolutePath();
@@ -71,7 +73,7 @@ Status writeFileAtomic(const QString &path, const QByteArray &data, int mode)
     if (fd < 0)
         return Error::fromErrno(errno, tr("create"), tmp);
     Status st = writeAll(fd, data.constData(), data.size(), path);
-    if (st.ok())
+    if (st.ok() && durable)
         st = syncFile(fd, path);
     ::close(fd);
     if (st.ok() && ::rename(native(tmp).constData(), native(path).constData()) != 0)
@@ -80,7 +82,19 @@ Status writeFileAtomic(const QString &path, const QByteArray &data, int mode)
         ::unlink(native(tmp).constData());
         return st;
     }
-    return syncDir(dir);
+    return durable ? syncDir(dir) : Status{};
+}
+
+} // namespace
+
+Status writeFileAtomic(const QString &path, const QByteArray &data, int mode)
+{
+    return replaceFile(path, data, mode, true);
+}
+
+Status writeFileVolatile(const QString &path, const QByteArray &data, int mode)
+{
+    return replaceFile(path, data, mode, false);
 }
 
 Result<QByteArray> readFile(const QString &path)

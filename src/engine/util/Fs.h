@@ -13,6 +13,10 @@ namespace berth::fs {
 
 // Write data to path atomically (temp + fsync + rename + fsync dir).
 Status writeFileAtomic(const QString &path, const QByteArray &data, int mode = 0644);
+// The same without the fsyncs, for files that are derived again whenever they
+// are needed (a container's runtime files, made at each start): readers never
+// see a torn file, but after a power loss it may be empty or missing.
+Status writeFileVolatile(const QString &path, const QByteArray &data, int mode = 0644);
 Result<QByteArray> readFile(const QString &path);
 // mkdir -p; existing directories are fine.
 Status makeDirs(const QString &path, int mode = 0755);
