@@ -33,20 +33,6 @@ void onSignal(int sig)
         g_pendingSignal = sig;
 }
 
-bool writeAll(int fd, const char *data, size_t size)
-{
-    while (size > 0) {
-        const ssize_t n = ::write(fd, data, size);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        data += n;
-        size -= size_t(n);
-    }
-    return true;
-}
-
 bool sendFrame(int fd, runtime::FrameType type, std::string_view payload)
 {
     const std::string frame = runtime::encodeFrame(type, payload);
@@ -157,6 +143,20 @@ int relay(int fd, const AttachOptions &options, int *endSignal)
 }
 
 } // namespace
+
+bool writeAll(int fd, const char *data, size_t size)
+{
+    while (size > 0) {
+        const ssize_t n = ::write(fd, data, size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        data += n;
+        size -= size_t(n);
+    }
+    return true;
+}
 
 std::optional<QByteArray> parseDetachKeys(const QString &keys)
 {

@@ -22,6 +22,10 @@ namespace berth::cli {
 // docker's default detach sequence: ctrl-p, ctrl-q.
 inline const QByteArray DefaultDetachKeys = QByteArrayLiteral("\x10\x11");
 
+// Writes all of data to fd (a terminal, a pipe, the shim's socket), retrying
+// on EINTR; false when fd is gone.
+bool writeAll(int fd, const char *data, size_t size);
+
 // docker's --detach-keys syntax: comma-separated keys, each a single
 // character or ctrl-<a-z|@|[|\|]|^|_>. Nothing for anything else.
 std::optional<QByteArray> parseDetachKeys(const QString &keys);

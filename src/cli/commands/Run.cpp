@@ -7,9 +7,9 @@
 
 #include "ContainerConfig.h"
 #include "Containers.h"
+#include "ResourceFlags.h"
 #include "reference/Reference.h"
 #include "runtime/ShimProtocol.h"
-#include "util/Units.h"
 
 #include <QFile>
 
@@ -44,8 +44,7 @@ public:
         bool detach = false, interactive = false, tty = false, rm = false, init = false,
              privileged = false, readOnly = false, publishAll = false, noHealthcheck = false;
         QString name, workdir, entrypoint, user, hostname,
-            network = QStringLiteral("bridge"), restart, stopSignal, stopTimeout, memory,
-            memorySwap, cpus, cpuShares, cpuQuota, cpuPeriod, cpusetCpus, cpusetMems, pidsLimit,
+            network = QStringLiteral("bridge"), restart, stopSignal, stopTimeout, cpusetMems,
             oomScoreAdj, healthCmd, healthInterval, healthTimeout, healthRetries, healthStartPeriod,
             healthStartInterval;
         QStringList env, envFiles, labels, ports, volumes, mounts, tmpfs, capAdd, capDrop,
@@ -126,29 +125,10 @@ public:
         flags.addString(QStringLiteral("pull"), QChar(), &pullPolicy,
                         QStringLiteral("Pull image before running (\"always\", \"missing\", "
                                        "\"never\")"));
-        flags.addString(QStringLiteral("memory"), QLatin1Char('m'), &memory,
-                        QStringLiteral("Memory limit"), QStringLiteral("bytes"));
-        flags.addString(QStringLiteral("memory-swap"), QChar(), &memorySwap,
-                        QStringLiteral("Swap limit equal to memory plus swap: '-1' to enable "
-                                       "unlimited swap"),
-                        QStringLiteral("bytes"));
-        flags.addString(QStringLiteral("cpus"), QChar(), &cpus, QStringLiteral("Number of CPUs"),
-                        QStringLiteral("decimal"));
-        flags.addString(QStringLiteral("cpu-shares"), QLatin1Char('c'), &cpuShares,
-                        QStringLiteral("CPU shares (relative weight)"), QStringLiteral("int"));
-        flags.addString(QStringLiteral("cpu-quota"), QChar(), &cpuQuota,
-                        QStringLiteral("Limit CPU CFS (Completely Fair Scheduler) quota"),
-                        QStringLiteral("int"));
-        flags.addString(QStringLiteral("cpu-period"), QChar(), &cpuPeriod,
-                        QStringLiteral("Limit CPU CFS (Completely Fair Scheduler) period"),
-                        QStringLiteral("int"));
-        flags.addString(QStringLiteral("cpuset-cpus"), QChar(), &cpusetCpus,
-                        QStringLiteral("CPUs in which to allow execution (0-3, 0,1)"));
+        ResourceFlags limits;
+        limits.declare(flags);
         flags.addString(QStringLiteral("cpuset-mems"), QChar(), &cpusetMems,
                         QStringLiteral("MEMs in which to allow execution (0-3, 0,1)"));
-        flags.addString(QStringLiteral("pids-limit"), QChar(), &pidsLimit,
-                        QStringLiteral("Tune container pids limit (set -1 for unlimited)"),
-                        QStringLiteral("int"));
         flags.addString(QStringLiteral("oom-score-adj"), QChar(), &oomScoreAdj,
                         QStringLiteral("Tune host's OOM preferences (-1000 to 1000)"),
                         QStringLiteral("int"));
@@ -245,61 +225,17 @@ public:
             o.logOptions.insert(opt.section(QLatin1Char('='), 0, 0),
                                 opt.section(QLatin1Char('='), 1));
         runtime::Resources &r = o.resources;
-        auto bytes = [&](const QString &text, int64_t *out, const QString &flag) -> bool {
-            if (text.isEmpty())
-                return true;
-            if (text == QLatin1String("-1")) {
-                *out = -1;
-                return true;
-            }
-            auto v = units::ramInBytes(text);
-            if (!v.ok()) {
-                usageError(ctx, QStringLiteral("invalid argument \"%1\" for \"%2\" flag: %3")
-                                    .arg(text, flag, v.error().message));
-                return false;
-            }
-            *out = *v;
-            return true;
-        };
-        auto integer = [&](const QString &text, auto *out, const QString &flag) -> bool {
-            if (text.isEmpty())
-                return true;
-            bool ok = false;
-            const qint64 v = text.toLongLong(&ok);
-            if (!ok) {
-                usageError(ctx, QStringLiteral("invalid argument \"%1\" for \"%2\" flag: "
-                                               "strconv.ParseInt: parsing \"%1\": invalid syntax")
-                                    .arg(text, flag));
-                return false;
-            }
-            *out = v;
-            return true;
-        };
-        int stopTimeoutValue = -1;
-        if (!bytes(memory, &r.memory, QStringLiteral("-m, --memory")) ||
-            !bytes(memorySwap, &r.memorySwap, QStringLiteral("--memory-swap")) ||
-            !integer(cpuShares, &r.cpuShares, QStringLiteral("-c, --cpu-shares")) ||
-            !integer(cpuQuota, &r.cpuQuota, QStringLiteral("--cpu-quota")) ||
-            !integer(cpuPeriod, &r.cpuPeriod, QStringLiteral("--cpu-period")) ||
-            !integer(pidsLimit, &r.pidsLimit, QStringLiteral("--pids-limit")) ||
-            !integer(oomScoreAdj, &o.oomScoreAdj, QStringLiteral("--oom-score-adj")) ||
-            !integer(stopTimeout, &stopTimeoutValue, QStringLiteral("--stop-timeout")))
-            return ExitUsage;
-        o.stopTimeout = stopTimeoutValue;
-        if (!cpus.isEmpty()) {
-            bool ok = false;
-            const double value = cpus.toDouble(&ok);
-            if (!ok || value < 0)
-                return usageError(ctx, QStringLiteral("invalid argument \"%1\" for \"--cpus\" "
-                                                      "flag: failed to parse %1 as a rational "
-                                                      "number")
-                                           .arg(cpus));
-            if (r.cpuQuota > 0 || r.cpuPeriod > 0)
-                return usageError(ctx, QStringLiteral("Conflicting options: Nano CPUs and CPU "
-                                                      "Period/Quota cannot both be set"));
-            o.nanoCpus = qint64(value * 1e9);
-        }
-        r.cpusetCpus = cpusetCpus.toStdString();
+        if (auto bad = limits.parse(&r, &o.nanoCpus))
+            return usageError(ctx, *bad);
+        if (!limits.cpus.isEmpty() && (r.cpuQuota > 0 || r.cpuPeriod > 0))
+            return usageError(ctx, QStringLiteral("Conflicting options: Nano CPUs and CPU "
+                                                  "Period/Quota cannot both be set"));
+        if (auto bad =
+                parseIntegerFlag(oomScoreAdj, &o.oomScoreAdj, QStringLiteral("--oom-score-adj")))
+            return usageError(ctx, *bad);
+        if (auto bad =
+                parseIntegerFlag(stopTimeout, &o.stopTimeout, QStringLiteral("--stop-timeout")))
+            return usageError(ctx, *bad);
         r.cpusetMems = cpusetMems.toStdString();
         auto duration = [&](const QString &text, qint64 *out, const QString &flag) -> bool {
             if (text.isEmpty())
@@ -321,9 +257,11 @@ public:
             !duration(healthStartPeriod, &health.startPeriod,
                       QStringLiteral("--health-start-period")) ||
             !duration(healthStartInterval, &health.startInterval,
-                      QStringLiteral("--health-start-interval")) ||
-            !integer(healthRetries, &health.retries, QStringLiteral("--health-retries")))
+                      QStringLiteral("--health-start-interval")))
             return ExitUsage;
+        if (auto bad = parseIntegerFlag(healthRetries, &health.retries,
+                                        QStringLiteral("--health-retries")))
+            return usageError(ctx, *bad);
         if (Status st = ContainerConfig::checkHealthOptions(health); !st.ok())
             return usageError(ctx, st.error().message);
 

@@ -4,7 +4,7 @@
 #include "Command.h"
 
 #include "Containers.h"
-#include "util/Units.h"
+#include "ResourceFlags.h"
 
 namespace berth::cli {
 
@@ -25,30 +25,10 @@ public:
 
     int run(Context &ctx, const QStringList &args) override
     {
-        QString memory, memorySwap, cpus, cpuShares, cpuQuota, cpuPeriod, cpusetCpus, pidsLimit,
-            restart;
+        ResourceFlags limits;
+        QString restart;
         FlagSet flags;
-        flags.addString(QStringLiteral("memory"), QLatin1Char('m'), &memory,
-                        QStringLiteral("Memory limit"), QStringLiteral("bytes"));
-        flags.addString(QStringLiteral("memory-swap"), QChar(), &memorySwap,
-                        QStringLiteral("Swap limit equal to memory plus swap: -1 to enable "
-                                       "unlimited swap"),
-                        QStringLiteral("bytes"));
-        flags.addString(QStringLiteral("cpus"), QChar(), &cpus, QStringLiteral("Number of CPUs"),
-                        QStringLiteral("decimal"));
-        flags.addString(QStringLiteral("cpu-shares"), QLatin1Char('c'), &cpuShares,
-                        QStringLiteral("CPU shares (relative weight)"), QStringLiteral("int"));
-        flags.addString(QStringLiteral("cpu-quota"), QChar(), &cpuQuota,
-                        QStringLiteral("Limit CPU CFS (Completely Fair Scheduler) quota"),
-                        QStringLiteral("int"));
-        flags.addString(QStringLiteral("cpu-period"), QChar(), &cpuPeriod,
-                        QStringLiteral("Limit CPU CFS (Completely Fair Scheduler) period"),
-                        QStringLiteral("int"));
-        flags.addString(QStringLiteral("cpuset-cpus"), QChar(), &cpusetCpus,
-                        QStringLiteral("CPUs in which to allow execution (0-3, 0,1)"));
-        flags.addString(QStringLiteral("pids-limit"), QChar(), &pidsLimit,
-                        QStringLiteral("Tune container pids limit (set -1 for unlimited)"),
-                        QStringLiteral("int"));
+        limits.declare(flags);
         flags.addString(QStringLiteral("restart"), QChar(), &restart,
                         QStringLiteral("Restart policy to apply when a container exits"));
         if (int rc = parseArgs(ctx, flags, args, 1); rc >= 0)
@@ -56,51 +36,8 @@ public:
 
         Containers::UpdateOptions o;
         runtime::Resources &r = o.resources;
-        auto bytes = [&](const QString &text, int64_t *out, const QString &flag) {
-            if (text.isEmpty())
-                return true;
-            if (text == QLatin1String("-1")) {
-                *out = -1;
-                return true;
-            }
-            auto v = units::ramInBytes(text);
-            if (!v.ok()) {
-                usageError(ctx, QStringLiteral("invalid argument \"%1\" for \"%2\" flag: %3")
-                                    .arg(text, flag, v.error().message));
-                return false;
-            }
-            *out = *v;
-            return true;
-        };
-        auto integer = [&](const QString &text, int64_t *out, const QString &flag) {
-            if (text.isEmpty())
-                return true;
-            bool ok = false;
-            *out = text.toLongLong(&ok);
-            if (!ok)
-                usageError(ctx, QStringLiteral("invalid argument \"%1\" for \"%2\" flag: "
-                                               "strconv.ParseInt: parsing \"%1\": invalid syntax")
-                                    .arg(text, flag));
-            return ok;
-        };
-        if (!bytes(memory, &r.memory, QStringLiteral("-m, --memory")) ||
-            !bytes(memorySwap, &r.memorySwap, QStringLiteral("--memory-swap")) ||
-            !integer(cpuShares, &r.cpuShares, QStringLiteral("-c, --cpu-shares")) ||
-            !integer(cpuQuota, &r.cpuQuota, QStringLiteral("--cpu-quota")) ||
-            !integer(cpuPeriod, &r.cpuPeriod, QStringLiteral("--cpu-period")) ||
-            !integer(pidsLimit, &r.pidsLimit, QStringLiteral("--pids-limit")))
-            return ExitUsage;
-        if (!cpus.isEmpty()) {
-            bool ok = false;
-            const double value = cpus.toDouble(&ok);
-            if (!ok || value < 0)
-                return usageError(ctx, QStringLiteral("invalid argument \"%1\" for \"--cpus\" "
-                                                      "flag: failed to parse %1 as a rational "
-                                                      "number")
-                                           .arg(cpus));
-            o.nanoCpus = qint64(value * 1e9);
-        }
-        r.cpusetCpus = cpusetCpus.toStdString();
+        if (auto bad = limits.parse(&r, &o.nanoCpus))
+            return usageError(ctx, *bad);
         if (flags.isSet(QStringLiteral("restart")))
             o.restart = restart;
         if (r.memory == 0 && r.memorySwap == 0 && r.cpuShares == 0 && r.cpuQuota == 0 &&
