@@ -38,6 +38,34 @@
     <context>
         <name>berth</name>
         <message>
+            <source> (did you mean %1?)</source>
+            <translation>（您是指 %1 吗？）</translation>
+        </message>
+        <message>
+            <source>"%1" is not a host[:port]</source>
+            <translation>"%1" 不是 host[:port]</translation>
+        </message>
+        <message>
+            <source>"%1" is not a proxy URL (http://[user:password@]host[:port] or socks5://host[:port])</source>
+            <translation>"%1" 不是代理地址（http://[user:password@]host[:port] 或 socks5://host[:port]）</translation>
+        </message>
+        <message>
+            <source>"%1" is not a valid CIDR</source>
+            <translation>"%1" 不是有效的 CIDR</translation>
+        </message>
+        <message>
+            <source>"%1" is not an http:// or https:// URL of a registry</source>
+            <translation>"%1" 不是镜像仓库的 http:// 或 https:// 地址</translation>
+        </message>
+        <message>
+            <source>"%1": a mirror is a registry's address alone, without a path, query or user</source>
+            <translation>"%1"：镜像站只能是仓库地址本身，不能带路径、查询参数或用户</translation>
+        </message>
+        <message>
+            <source>"%1": an insecure registry is "host[:port]" or a CIDR, without a scheme</source>
+            <translation>"%1"：不安全仓库应为 "host[:port]" 或 CIDR，不能带协议</translation>
+        </message>
+        <message>
             <source>"%1": invalid platform specifier, expected os/arch[/variant]</source>
             <translation>"%1"：平台说明无效，应为 os/arch[/variant]</translation>
         </message>
@@ -70,6 +98,10 @@
             <translation>%1 使用 Docker 镜像清单第 2 版 schema 1，已不再支持；请让发布者以 OCI 镜像或 Docker 镜像清单第 2 版 schema 2 重新推送</translation>
         </message>
         <message>
+            <source>%1 is from another build of Berth</source>
+            <translation>%1 来自另一个版本的 Berth</translation>
+        </message>
+        <message>
             <source>%1 is larger than the %2 bytes its manifest says</source>
             <translation>%1 超过了其清单所述的 %2 字节</translation>
         </message>
@@ -98,6 +130,10 @@
             <translation>%1 不是无符号整数</translation>
         </message>
         <message>
+            <source>%1 isn't allowed as an ONBUILD trigger</source>
+            <translation>%1 不能用作 ONBUILD 触发指令</translation>
+        </message>
+        <message>
             <source>%1 minutes</source>
             <translation>%1 分钟</translation>
         </message>
@@ -110,12 +146,20 @@
             <translation>%1 必须有两个参数</translation>
         </message>
         <message>
+            <source>%1 names can not be blank</source>
+            <translation>%1 的名称不能为空</translation>
+        </message>
+        <message>
             <source>%1 names can not be blank: "%2"</source>
             <translation>%1 名称不能为空: "%2"</translation>
         </message>
         <message>
             <source>%1 requires at least one argument</source>
             <translation>%1 至少需要一个参数</translation>
+        </message>
+        <message>
+            <source>%1 requires at least two arguments, but only one was provided. Destination could not be determined.</source>
+            <translation>%1 至少需要两个参数，但只提供了一个，无法确定目标位置。</translation>
         </message>
         <message>
             <source>%1 requires exactly one argument</source>
@@ -146,8 +190,16 @@
             <translation>%1：请求从第 %2 字节开始的内容，得到的是 "%3"</translation>
         </message>
         <message>
+            <source>%1: cannot read the body from %2: %3</source>
+            <translation>%1：无法从 %2 读取请求体：%3</translation>
+        </message>
+        <message>
             <source>%1: digest mismatch: the %2 bytes received hash to %3</source>
             <translation>%1：摘要不匹配：收到的 %2 字节的哈希为 %3</translation>
+        </message>
+        <message>
+            <source>%1: dockerfile contains no stages to build</source>
+            <translation>%1：Dockerfile 中没有可构建的阶段</translation>
         </message>
         <message>
             <source>%1: image %2 uses it</source>
@@ -156,6 +208,10 @@
         <message>
             <source>%1: it is the parent of layer %2</source>
             <translation>%1: 它是层 %2 的父层</translation>
+        </message>
+        <message>
+            <source>%1: its blob %2 holds diffID %3, not %4</source>
+            <translation>%1：其 blob %2 的 diffID 为 %3，而不是 %4</translation>
         </message>
         <message>
             <source>%1: its blob %2 unpacks to diffID %3, not %4</source>
@@ -230,6 +286,10 @@
             <translation>%1：应答超过 %2 字节</translation>
         </message>
         <message>
+            <source>%1: the catalog is not a JSON object</source>
+            <translation>%1：仓库目录不是 JSON 对象</translation>
+        </message>
+        <message>
             <source>%1: the config lists %2 layers, the manifest %3</source>
             <translation>%1：配置列出 %2 层，清单列出 %3 层</translation>
         </message>
@@ -258,6 +318,22 @@
             <translation>%1: 名称 "%2" 已被容器 %3 使用</translation>
         </message>
         <message>
+            <source>%1: the registry began an upload but gave no Location</source>
+            <translation>%1：镜像仓库开始了上传，但没有给出 Location</translation>
+        </message>
+        <message>
+            <source>%1: the registry stored the blob as %2, not %3</source>
+            <translation>%1：镜像仓库将该 blob 存为 %2，而不是 %3</translation>
+        </message>
+        <message>
+            <source>%1: the registry stored the manifest as %2, but its bytes hash to %3</source>
+            <translation>%1：镜像仓库将清单存为 %2，但其内容的哈希为 %3</translation>
+        </message>
+        <message>
+            <source>%1: the search answer is not a JSON object</source>
+            <translation>%1：搜索结果不是 JSON 对象</translation>
+        </message>
+        <message>
             <source>%1: the server closed the connection without an answer</source>
             <translation>%1：服务器未应答即关闭了连接</translation>
         </message>
@@ -280,6 +356,10 @@
         <message>
             <source>%1: unauthorized: %2</source>
             <translation>%1：未授权：%2</translation>
+        </message>
+        <message>
+            <source>%1: unexpected status code %2</source>
+            <translation>%1：意外的状态码 %2</translation>
         </message>
         <message>
             <source>%1: unknown action "%2"</source>
@@ -322,8 +402,24 @@
             <translation>--health-timeout 不能为负数</translation>
         </message>
         <message>
+            <source>--mount=%1: %2</source>
+            <translation>--mount=%1：%2</translation>
+        </message>
+        <message>
             <source>--no-healthcheck conflicts with --health-* options</source>
             <translation>--no-healthcheck 与 --health-* 选项冲突</translation>
+        </message>
+        <message>
+            <source>--retries cannot be negative (%1)</source>
+            <translation>--retries 不能为负数（%1）</translation>
+        </message>
+        <message>
+            <source>.dockerignore: illegal exclusion pattern: "!"</source>
+            <translation>.dockerignore：非法的排除模式："!"</translation>
+        </message>
+        <message>
+            <source>.dockerignore: pattern %1: syntax error in pattern</source>
+            <translation>.dockerignore：模式 %1：模式语法错误</translation>
         </message>
         <message>
             <source>1 second</source>
@@ -336,6 +432,14 @@
         <message>
             <source>About an hour</source>
             <translation>大约 1 小时</translation>
+        </message>
+        <message>
+            <source>An image does not exist locally with the tag: %1</source>
+            <translation>本地不存在带有该标签的镜像：%1</translation>
+        </message>
+        <message>
+            <source>Bad input to %1, too many arguments</source>
+            <translation>%1 的输入有误，参数过多</translation>
         </message>
         <message>
             <source>Bind for %1:%2 failed: %3</source>
@@ -352,6 +456,10 @@
         <message>
             <source>Cannot update container %1: %2</source>
             <translation>无法更新容器 %1: %2</translation>
+        </message>
+        <message>
+            <source>Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed</source>
+            <translation>不允许通过 `ONBUILD ONBUILD` 链式使用 ONBUILD</translation>
         </message>
         <message>
             <source>Conflict. The container name "/%1" is already in use by container "%2". You have to remove (or rename) that container to be able to reuse that name.</source>
@@ -410,8 +518,24 @@
             <translation>解码 seccomp 配置文件失败: %1</translation>
         </message>
         <message>
+            <source>Empty continuation line found in: %1</source>
+            <translation>发现空的续行：%1</translation>
+        </message>
+        <message>
+            <source>FROM requires either one or three arguments</source>
+            <translation>FROM 需要一个或三个参数</translation>
+        </message>
+        <message>
             <source>Get "%1": no basic auth credentials</source>
             <translation>Get "%1"：没有 Basic 认证凭据</translation>
+        </message>
+        <message>
+            <source>HEALTHCHECK NONE takes no arguments</source>
+            <translation>HEALTHCHECK NONE 不接受参数</translation>
+        </message>
+        <message>
+            <source>Interval "%1" cannot be less than 1ms</source>
+            <translation>间隔 "%1" 不能小于 1ms</translation>
         </message>
         <message>
             <source>Invalid %1: %2</source>
@@ -442,6 +566,10 @@
             <translation>内存限制应小于已设置的 memoryswap 限制，请同时更新 memoryswap</translation>
         </message>
         <message>
+            <source>Missing command after HEALTHCHECK CMD</source>
+            <translation>HEALTHCHECK CMD 之后缺少命令</translation>
+        </message>
+        <message>
             <source>No command specified</source>
             <translation>未指定命令</translation>
         </message>
@@ -470,8 +598,44 @@
             <translation>该容器已启用 AutoRemove，无法更新重启策略</translation>
         </message>
         <message>
+            <source>SHELL requires the arguments to be in JSON form</source>
+            <translation>SHELL 的参数必须使用 JSON 形式</translation>
+        </message>
+        <message>
+            <source>Syntax error - can't find = in %1. Must be of the form: name=value</source>
+            <translation>语法错误 - 在 %1 中找不到 =。格式必须为：name=value</translation>
+        </message>
+        <message>
             <source>TLS handshake failed: %1</source>
             <translation>TLS 握手失败：%1</translation>
+        </message>
+        <message>
+            <source>Unknown type "%1" in HEALTHCHECK (try CMD)</source>
+            <translation>HEALTHCHECK 中的类型 "%1" 未知（请尝试 CMD）</translation>
+        </message>
+        <message>
+            <source>VOLUME specified can not be an empty string</source>
+            <translation>VOLUME 指定的路径不能为空字符串</translation>
+        </message>
+        <message>
+            <source>WARNING: Error loading config file: %1: %2</source>
+            <translation>警告：加载配置文件出错：%1：%2</translation>
+        </message>
+        <message>
+            <source>WARNING: cannot run the docker credential helper %1: %2</source>
+            <translation>警告：无法运行 docker 凭据助手 %1：%2</translation>
+        </message>
+        <message>
+            <source>WARNING: the docker credential helper %1 did not answer within %2 seconds</source>
+            <translation>警告：docker 凭据助手 %1 在 %2 秒内没有响应</translation>
+        </message>
+        <message>
+            <source>WARNING: the docker credential helper %1 failed for %2: %3</source>
+            <translation>警告：docker 凭据助手 %1 处理 %2 失败：%3</translation>
+        </message>
+        <message>
+            <source>WARNING: using the credentials for %1 that %2 keeps in plain text; `berth login %1` keeps them in the system keychain instead</source>
+            <translation>警告：正在使用 %2 以明文保存的 %1 凭据；`berth login %1` 会改为将其保存在系统钥匙串中</translation>
         </message>
         <message>
             <source>You cannot attach to a paused container, unpause it first</source>
@@ -530,6 +694,22 @@
             <translation>在顶层值之后</translation>
         </message>
         <message>
+            <source>analyze image %1: layer %2 has no record</source>
+            <translation>分析镜像 %1：层 %2 没有记录</translation>
+        </message>
+        <message>
+            <source>analyze layer</source>
+            <translation>分析层</translation>
+        </message>
+        <message>
+            <source>analyze layer %1</source>
+            <translation>分析层 %1</translation>
+        </message>
+        <message>
+            <source>arg should start with -- : %1</source>
+            <translation>参数应以 -- 开头：%1</translation>
+        </message>
+        <message>
             <source>attach to container %1: %2</source>
             <translation>附加到容器 %1：%2</translation>
         </message>
@@ -540,6 +720,10 @@
         <message>
             <source>bad number syntax: "%1"</source>
             <translation>数字语法错误: "%1"</translation>
+        </message>
+        <message>
+            <source>base name (%1) should not be blank</source>
+            <translation>基础镜像名（%1）不能为空</translation>
         </message>
         <message>
             <source>blob %1 from %2</source>
@@ -578,8 +762,16 @@
             <translation>无法加入未运行容器的网络：%1</translation>
         </message>
         <message>
+            <source>cannot keep the credentials for %1: %2. Berth does not write passwords to disk; give them per command instead, e.g. BERTH_REGISTRY_USER=&lt;user&gt; BERTH_REGISTRY_PASSWORD="$(cat &lt;file&gt;)" berth pull ...</source>
+            <translation>无法保存 %1 的凭据：%2。Berth 不会把密码写入磁盘；请改为在每条命令中提供凭据，例如 BERTH_REGISTRY_USER=&lt;user&gt; BERTH_REGISTRY_PASSWORD="$(cat &lt;file&gt;)" berth pull ...</translation>
+        </message>
+        <message>
             <source>cannot overwrite directory %1 with non-directory</source>
             <translation>不能用非目录覆盖目录 %1</translation>
+        </message>
+        <message>
+            <source>cannot push a digest reference</source>
+            <translation>不能推送摘要引用</translation>
         </message>
         <message>
             <source>certificate "%1" issued by "%2": %3</source>
@@ -618,6 +810,14 @@
             <translation>chmod 接收文件</translation>
         </message>
         <message>
+            <source>circular dependency detected on stage: %1</source>
+            <translation>检测到阶段的循环依赖：%1</translation>
+        </message>
+        <message>
+            <source>client certificate for registry %1: %2 has no %3 beside it</source>
+            <translation>仓库 %1 的客户端证书：%2 旁边没有 %3</translation>
+        </message>
+        <message>
             <source>comment ends before closing delimiter</source>
             <translation>注释在结束定界符之前结束</translation>
         </message>
@@ -648,6 +848,10 @@
         <message>
             <source>compile seccomp profile: %1</source>
             <translation>编译 seccomp 配置文件：%1</translation>
+        </message>
+        <message>
+            <source>compress layer %1</source>
+            <translation>压缩层 %1</translation>
         </message>
         <message>
             <source>config %1</source>
@@ -798,12 +1002,24 @@
             <translation>解压 %1 流 %2</translation>
         </message>
         <message>
+            <source>dest cannot be a heredoc</source>
+            <translation>目标不能是 heredoc</translation>
+        </message>
+        <message>
             <source>destination directory %1 does not exist</source>
             <translation>目标目录 %1 不存在</translation>
         </message>
         <message>
             <source>diff container %1</source>
             <translation>比较容器 %1 的变更</translation>
+        </message>
+        <message>
+            <source>duplicate flag specified: %1</source>
+            <translation>重复指定的标志：%1</translation>
+        </message>
+        <message>
+            <source>duplicate stage name %1</source>
+            <translation>重复的阶段名称 %1</translation>
         </message>
         <message>
             <source>empty name</source>
@@ -846,6 +1062,10 @@
             <translation>{{%1}} 的 {{else}} 之后应为 {{end}}</translation>
         </message>
         <message>
+            <source>expecting boolean value for flag %1, not: %2</source>
+            <translation>标志 %1 需要布尔值，而不是：%2</translation>
+        </message>
+        <message>
             <source>export container %1</source>
             <translation>导出容器 %1</translation>
         </message>
@@ -862,6 +1082,10 @@
             <translation>无法为容器创建任务: %1</translation>
         </message>
         <message>
+            <source>file with no instructions</source>
+            <translation>文件中没有任何指令</translation>
+        </message>
+        <message>
             <source>find container %1</source>
             <translation>查找容器 %1</translation>
         </message>
@@ -876,6 +1100,10 @@
         <message>
             <source>find images with ID prefix %1</source>
             <translation>查找 ID 前缀为 %1 的镜像</translation>
+        </message>
+        <message>
+            <source>from is not supported for %1 mounts</source>
+            <translation>%1 挂载不支持 from</translation>
         </message>
         <message>
             <source>fsync</source>
@@ -1002,6 +1230,10 @@
             <translation>镜像配置中的 diff_id "%1" 无效</translation>
         </message>
         <message>
+            <source>invalid escape token '%1' does not match ` or \</source>
+            <translation>无效的转义字符 '%1'，必须是 ` 或 \</translation>
+        </message>
+        <message>
             <source>invalid field '%1' must be a key=value pair</source>
             <translation>无效的字段 '%1'，必须是 key=value 形式的键值对</translation>
         </message>
@@ -1040,6 +1272,10 @@
         <message>
             <source>invalid mount type: %1</source>
             <translation>无效的挂载类型: %1</translation>
+        </message>
+        <message>
+            <source>invalid name for build stage: %1, name can't start with a number or contain symbols</source>
+            <translation>构建阶段名称无效：%1，名称不能以数字开头或包含符号</translation>
         </message>
         <message>
             <source>invalid port "%1" in EXPOSE</source>
@@ -1086,6 +1322,14 @@
             <translation>无效的 ulimit 类型: %1</translation>
         </message>
         <message>
+            <source>invalid value %1 for %2</source>
+            <translation>%2 的值 %1 无效</translation>
+        </message>
+        <message>
+            <source>invalid value for %1: %2</source>
+            <translation>%1 的值无效：%2</translation>
+        </message>
+        <message>
             <source>invalid volume specification: '%1'</source>
             <translation>无效的卷规格: '%1'</translation>
         </message>
@@ -1096,6 +1340,18 @@
         <message>
             <source>invalid whiteout name</source>
             <translation>无效的 whiteout 名称</translation>
+        </message>
+        <message>
+            <source>is not a known setting</source>
+            <translation>不是已知的设置项</translation>
+        </message>
+        <message>
+            <source>is not allowed to be empty</source>
+            <translation>不允许为空</translation>
+        </message>
+        <message>
+            <source>is not allowed to be unset</source>
+            <translation>不允许未设置</translation>
         </message>
         <message>
             <source>layer</source>
@@ -1120,6 +1376,10 @@
         <message>
             <source>link seccomp program %1 to %2: %3</source>
             <translation>将 seccomp 程序 %1 链接到 %2：%3</translation>
+        </message>
+        <message>
+            <source>list compressed blobs of stored layers</source>
+            <translation>列出已存储层的压缩 blob</translation>
         </message>
         <message>
             <source>list containers</source>
@@ -1158,6 +1418,10 @@
             <translation>列出镜像 %1 的标签</translation>
         </message>
         <message>
+            <source>list the repositories of %1 holding blob %2</source>
+            <translation>列出 %1 中含有 blob %2 的仓库</translation>
+        </message>
+        <message>
             <source>list unreferenced layers</source>
             <translation>列出未被引用的层</translation>
         </message>
@@ -1168,6 +1432,14 @@
         <message>
             <source>load layer %1</source>
             <translation>加载层 %1</translation>
+        </message>
+        <message>
+            <source>load the registry module %1: %2</source>
+            <translation>加载镜像仓库模块 %1：%2</translation>
+        </message>
+        <message>
+            <source>load the registry module: berth-registry.so is not installed next to %1 or in %2</source>
+            <translation>加载镜像仓库模块：berth-registry.so 既未安装在 %1 旁边，也不在 %2 中</translation>
         </message>
         <message>
             <source>load: blob %1 does not match its digest</source>
@@ -1234,8 +1506,16 @@
             <translation>加锁</translation>
         </message>
         <message>
+            <source>login attempt to %1 failed with status: %2 %3</source>
+            <translation>登录 %1 失败，状态：%2 %3</translation>
+        </message>
+        <message>
             <source>look up tag %1</source>
             <translation>查找标签 %1</translation>
+        </message>
+        <message>
+            <source>look up the compressed blob of layer %1</source>
+            <translation>查找层 %1 的压缩 blob</translation>
         </message>
         <message>
             <source>looking for beginning of object key string</source>
@@ -1294,6 +1574,10 @@
             <translation>将 schema 迁移到版本 %1</translation>
         </message>
         <message>
+            <source>missing a value on flag: %1</source>
+            <translation>标志缺少值：%1</translation>
+        </message>
+        <message>
             <source>missing argument for comparison</source>
             <translation>缺少比较参数</translation>
         </message>
@@ -1314,8 +1598,36 @@
             <translation>挂载 overlay: 层路径 %1 包含 ':'、',' 或 '\'</translation>
         </message>
         <message>
+            <source>mount target is required</source>
+            <translation>需要指定挂载目标</translation>
+        </message>
+        <message>
             <source>multiple IDs found with provided prefix: %1</source>
             <translation>找到多个具有给定前缀的 ID: %1</translation>
+        </message>
+        <message>
+            <source>must be a list of strings</source>
+            <translation>必须是字符串列表</translation>
+        </message>
+        <message>
+            <source>must be a list of strings, and holds %1</source>
+            <translation>必须是字符串列表，但其中有 %1</translation>
+        </message>
+        <message>
+            <source>must be a string</source>
+            <translation>必须是字符串</translation>
+        </message>
+        <message>
+            <source>must be a whole number of at least 1</source>
+            <translation>必须是不小于 1 的整数</translation>
+        </message>
+        <message>
+            <source>must be an http:// or https:// URL</source>
+            <translation>必须是 http:// 或 https:// 地址</translation>
+        </message>
+        <message>
+            <source>must be an object with "http-proxy", "https-proxy", "no-proxy"</source>
+            <translation>必须是包含 "http-proxy"、"https-proxy"、"no-proxy" 的对象</translation>
         </message>
         <message>
             <source>nesting deeper than %1 levels</source>
@@ -1326,12 +1638,24 @@
             <translation>找不到网络 %1</translation>
         </message>
         <message>
+            <source>network mode %1 not supported</source>
+            <translation>不支持网络模式 %1</translation>
+        </message>
+        <message>
             <source>no answer for %1 seconds</source>
             <translation>%1 秒内没有应答</translation>
         </message>
         <message>
+            <source>no build stage in current context</source>
+            <translation>当前上下文中没有构建阶段</translation>
+        </message>
+        <message>
             <source>no matching manifest for %1 in the manifest list entries (available: %2)</source>
             <translation>清单列表中没有与 %1 匹配的清单（可用：%2）</translation>
+        </message>
+        <message>
+            <source>no system keychain is available: there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)</source>
+            <translation>没有可用的系统钥匙串：没有 D-Bus 会话总线（未设置 DBUS_SESSION_BUS_ADDRESS）</translation>
         </message>
         <message>
             <source>none</source>
@@ -1340,6 +1664,14 @@
         <message>
             <source>not in xz format</source>
             <translation>不是 xz 格式</translation>
+        </message>
+        <message>
+            <source>one of id, target or env is required for a secret mount</source>
+            <translation>secret 挂载需要 id、target 或 env 之一</translation>
+        </message>
+        <message>
+            <source>only one %1 parser directive can be used</source>
+            <translation>只能使用一个 %1 解析器指令</translation>
         </message>
         <message>
             <source>open</source>
@@ -1446,6 +1778,18 @@
             <translation>拉取 %1 被拒绝，仓库不存在或可能需要身份验证：%2</translation>
         </message>
         <message>
+            <source>push</source>
+            <translation>推送</translation>
+        </message>
+        <message>
+            <source>push %1: image %2 is no longer in the store</source>
+            <translation>推送 %1：镜像 %2 已不在存储中</translation>
+        </message>
+        <message>
+            <source>push %1: layer %2 of image %3 is not in the store</source>
+            <translation>推送 %1：镜像 %3 的层 %2 不在存储中</translation>
+        </message>
+        <message>
             <source>range can't iterate over %1</source>
             <translation>range 无法遍历 %1</translation>
         </message>
@@ -1480,6 +1824,22 @@
         <message>
             <source>read blob %1: content is corrupt, its digest is %2</source>
             <translation>读取 blob %1: 内容已损坏，其摘要为 %2</translation>
+        </message>
+        <message>
+            <source>read client certificate %1 for registry %2</source>
+            <translation>读取仓库 %2 的客户端证书 %1</translation>
+        </message>
+        <message>
+            <source>read client certificate %1 for registry %2: no PEM certificate in it</source>
+            <translation>读取仓库 %2 的客户端证书 %1：其中没有 PEM 证书</translation>
+        </message>
+        <message>
+            <source>read client key %1 for registry %2</source>
+            <translation>读取仓库 %2 的客户端密钥 %1</translation>
+        </message>
+        <message>
+            <source>read client key %1 for registry %2: no unencrypted PEM private key in it</source>
+            <translation>读取仓库 %2 的客户端密钥 %1：其中没有未加密的 PEM 私钥</translation>
         </message>
         <message>
             <source>read container %1</source>
@@ -1546,6 +1906,10 @@
             <translation>读取 schema 版本</translation>
         </message>
         <message>
+            <source>read settings file %1: %2</source>
+            <translation>读取设置文件 %1：%2</translation>
+        </message>
+        <message>
             <source>read state of container %1: %2</source>
             <translation>读取容器 %1 的状态: %2</translation>
         </message>
@@ -1556,6 +1920,22 @@
         <message>
             <source>read symbolic link</source>
             <translation>读取符号链接</translation>
+        </message>
+        <message>
+            <source>read the credentials for %1 from the system keychain</source>
+            <translation>从系统钥匙串读取 %1 的凭据</translation>
+        </message>
+        <message>
+            <source>read the credentials for %1 from the system keychain: the entry holds no user name</source>
+            <translation>从系统钥匙串读取 %1 的凭据：该条目没有用户名</translation>
+        </message>
+        <message>
+            <source>record compressed blob %1 of layer %2</source>
+            <translation>记录层 %2 的压缩 blob %1</translation>
+        </message>
+        <message>
+            <source>record that blob %1 is in %2/%3</source>
+            <translation>记录 blob %1 位于 %2/%3</translation>
         </message>
         <message>
             <source>refusing to create a tag with a digest reference</source>
@@ -1592,6 +1972,10 @@
         <message>
             <source>remove tag %1</source>
             <translation>删除标签 %1</translation>
+        </message>
+        <message>
+            <source>remove the credentials for %1 from the system keychain</source>
+            <translation>从系统钥匙串删除 %1 的凭据</translation>
         </message>
         <message>
             <source>rename</source>
@@ -1638,6 +2022,10 @@
             <translation>保存: 写入 %1: %2</translation>
         </message>
         <message>
+            <source>security mode %1 not supported</source>
+            <translation>不支持安全模式 %1</translation>
+        </message>
+        <message>
             <source>seek in file</source>
             <translation>在文件中定位</translation>
         </message>
@@ -1658,6 +2046,22 @@
             <translation>设置时间戳</translation>
         </message>
         <message>
+            <source>settings file %1: "%2": %3</source>
+            <translation>设置文件 %1："%2"：%3</translation>
+        </message>
+        <message>
+            <source>settings file %1: must hold a JSON object</source>
+            <translation>设置文件 %1：必须是一个 JSON 对象</translation>
+        </message>
+        <message>
+            <source>settings file %1: not valid JSON at byte %2: %3</source>
+            <translation>设置文件 %1：第 %2 字节处不是有效的 JSON：%3</translation>
+        </message>
+        <message>
+            <source>sharing is only supported for cache mounts</source>
+            <translation>sharing 仅支持 cache 挂载</translation>
+        </message>
+        <message>
             <source>start container %1: write %2/spec: %3</source>
             <translation>启动容器 %1: 写入 %2/spec: %3</translation>
         </message>
@@ -1670,32 +2074,80 @@
             <translation>获取事件日志状态</translation>
         </message>
         <message>
+            <source>store the credentials for %1 in the system keychain</source>
+            <translation>将 %1 的凭据保存到系统钥匙串</translation>
+        </message>
+        <message>
+            <source>strconv.ParseInt: parsing %1: invalid syntax</source>
+            <translation>strconv.ParseInt：解析 %1：语法无效</translation>
+        </message>
+        <message>
             <source>sync file system of</source>
             <translation>同步文件系统</translation>
+        </message>
+        <message>
+            <source>syntax error: bad substitution</source>
+            <translation>语法错误：替换无效</translation>
+        </message>
+        <message>
+            <source>syntax error: missing '}'</source>
+            <translation>语法错误：缺少 '}'</translation>
         </message>
         <message>
             <source>tag %1 as %2</source>
             <translation>将 %1 标记为 %2</translation>
         </message>
         <message>
+            <source>tag can't be used with --all-tags/-a</source>
+            <translation>标签不能与 --all-tags/-a 一起使用</translation>
+        </message>
+        <message>
+            <source>tag does not exist: %1</source>
+            <translation>标签不存在：%1</translation>
+        </message>
+        <message>
+            <source>target stage %1 could not be found</source>
+            <translation>找不到目标阶段 %1</translation>
+        </message>
+        <message>
             <source>the %1 entry of index %2 is not an image manifest but %3</source>
             <translation>索引 %2 中 %1 的条目不是镜像清单，而是 %3</translation>
+        </message>
+        <message>
+            <source>the file is not UTF-8 text</source>
+            <translation>该文件不是 UTF-8 文本</translation>
         </message>
         <message>
             <source>the layer root can only be a directory</source>
             <translation>层的根只能是目录</translation>
         </message>
         <message>
+            <source>the system keychain did not answer within %1 seconds</source>
+            <translation>系统钥匙串在 %1 秒内没有响应</translation>
+        </message>
+        <message>
             <source>time: invalid duration "%1"</source>
             <translation>time: 无效的时长 "%1"</translation>
+        </message>
+        <message>
+            <source>time: invalid duration %1</source>
+            <translation>time：无效的时长 %1</translation>
         </message>
         <message>
             <source>time: missing unit in duration "%1"</source>
             <translation>time: 时长 "%1" 缺少单位</translation>
         </message>
         <message>
+            <source>time: missing unit in duration %1</source>
+            <translation>time：时长 %1 缺少单位</translation>
+        </message>
+        <message>
             <source>time: unknown unit "%1" in duration "%2"</source>
             <translation>time: 时长 "%2" 中的单位 "%1" 未知</translation>
+        </message>
+        <message>
+            <source>time: unknown unit %1 in duration %2</source>
+            <translation>time：时长 %2 中的单位 %1 未知</translation>
         </message>
         <message>
             <source>ulimit soft limit must be less than or equal to hard limit: %1 &gt; %2</source>
@@ -1762,12 +2214,32 @@
             <translation>字符串字面量中输入意外结束</translation>
         </message>
         <message>
+            <source>unexpected end of statement while looking for matching double-quote</source>
+            <translation>查找匹配的双引号时语句意外结束</translation>
+        </message>
+        <message>
+            <source>unexpected end of statement while looking for matching single-quote</source>
+            <translation>查找匹配的单引号时语句意外结束</translation>
+        </message>
+        <message>
+            <source>unexpected key '%1' in '%2'</source>
+            <translation>'%2' 中出现意外的键 '%1'</translation>
+        </message>
+        <message>
             <source>unexpected status %1</source>
             <translation>意外的状态 %1</translation>
         </message>
         <message>
             <source>unexpected {{%1}}</source>
             <translation>意外的 {{%1}}</translation>
+        </message>
+        <message>
+            <source>unknown flag: %1</source>
+            <translation>未知标志：%1</translation>
+        </message>
+        <message>
+            <source>unknown instruction: %1</source>
+            <translation>未知指令：%1</translation>
         </message>
         <message>
             <source>unknown log opt '%1' for json-file log driver</source>
@@ -1806,8 +2278,24 @@
             <translation>不支持的条目类型 %1</translation>
         </message>
         <message>
+            <source>unsupported modifier (%1) in substitution</source>
+            <translation>替换中不支持的修饰符（%1）</translation>
+        </message>
+        <message>
+            <source>unsupported mount type %1</source>
+            <translation>不支持的挂载类型 %1</translation>
+        </message>
+        <message>
             <source>unsupported options</source>
             <translation>不支持的选项</translation>
+        </message>
+        <message>
+            <source>unsupported sharing value %1</source>
+            <translation>不支持的 sharing 值 %1</translation>
+        </message>
+        <message>
+            <source>unterminated heredoc</source>
+            <translation>heredoc 未结束</translation>
         </message>
         <message>
             <source>unterminated quoted string</source>
@@ -1824,6 +2312,10 @@
         <message>
             <source>value has type %1; should be string</source>
             <translation>值的类型为 %1；应为字符串</translation>
+        </message>
+        <message>
+            <source>when using JSON array syntax, arrays must be comprised of strings only</source>
+            <translation>使用 JSON 数组语法时，数组只能由字符串组成</translation>
         </message>
         <message>
             <source>write</source>

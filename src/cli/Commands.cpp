@@ -6,11 +6,14 @@ std::shared_ptr<Command> makeImagesCommand();
 std::shared_ptr<Command> makeImportCommand();
 std::shared_ptr<Command> makeLoadCommand();
 std::shared_ptr<Command> makePullCommand();
+std::shared_ptr<Command> makePushCommand();
 std::shared_ptr<Command> makeSaveCommand();
 std::shared_ptr<Command> makeTagCommand();
 std::shared_ptr<Command> makeRmiCommand();
 std::shared_ptr<Command> makeImagePruneCommand();
 std::shared_ptr<Command> makeHistoryCommand();
+std::shared_ptr<Command> makeImageAnalyzeCommand();
+std::shared_ptr<Command> makeImageCompareCommand();
 std::shared_ptr<Command> makeInspectCommand();
 std::shared_ptr<Command> makeImageInspectCommand();
 std::shared_ptr<Command> makeInfoCommand();
@@ -33,41 +36,30 @@ std::shared_ptr<Command> makeTopCommand();
 std::shared_ptr<Command> makeStatsCommand();
 std::shared_ptr<Command> makeUpdateCommand();
 QList<std::shared_ptr<Command>> makeVolumeCommands();
+QList<std::shared_ptr<Command>> makeLoginCommands();
+std::shared_ptr<Command> makeSearchCommand();
 
 QList<std::shared_ptr<Command>> allCommands()
 {
-    return QList<std::shared_ptr<Command>>{makeImagesCommand(),
-                                           makeImportCommand(),
-                                           makeLoadCommand(),
-                                           makePullCommand(),
-                                           makeSaveCommand(),
-                                           makeTagCommand(),
-                                           makeRmiCommand(),
-                                           makeImagePruneCommand(),
-                                           makeHistoryCommand(),
-                                           makeInspectCommand(),
-                                           makeImageInspectCommand(),
-                                           makeInfoCommand(),
-                                           makeDfCommand(),
-                                           makeVersionCommand(),
-                                           makeEventsCommand(),
-                                           makeRunCommand(),
-                                           makeCreateCommand(),
-                                           makePsCommand(),
-                                           makeLogsCommand(),
-                                           makePortCommand(),
-                                           makeCommitCommand(),
-                                           makeDiffCommand(),
-                                           makeExportCommand(),
-                                           makeCpCommand(),
-                                           makeContainerInspectCommand(),
-                                           makeExecCommand(),
-                                           makeAttachCommand(),
-                                           makeTopCommand(),
-                                           makeStatsCommand(),
-                                           makeUpdateCommand(),
-                                           makeSystemStartCommand()} +
-           makeContainerLifecycleCommands() + makeVolumeCommands();
+    return QList<std::shared_ptr<Command>>{makeImagesCommand(),       makeImportCommand(),
+                                           makeLoadCommand(),         makePullCommand(),
+                                           makePushCommand(),         makeSaveCommand(),
+                                           makeTagCommand(),          makeRmiCommand(),
+                                           makeImagePruneCommand(),   makeHistoryCommand(),
+                                           makeImageAnalyzeCommand(), makeImageCompareCommand(),
+                                           makeInspectCommand(),      makeImageInspectCommand(),
+                                           makeInfoCommand(),         makeDfCommand(),
+                                           makeVersionCommand(),      makeEventsCommand(),
+                                           makeRunCommand(),          makeCreateCommand(),
+                                           makePsCommand(),           makeLogsCommand(),
+                                           makePortCommand(),         makeCommitCommand(),
+                                           makeDiffCommand(),         makeExportCommand(),
+                                           makeCpCommand(),           makeContainerInspectCommand(),
+                                           makeExecCommand(),         makeAttachCommand(),
+                                           makeTopCommand(),          makeStatsCommand(),
+                                           makeUpdateCommand(),       makeSystemStartCommand(),
+                                           makeSearchCommand()} +
+           makeContainerLifecycleCommands() + makeVolumeCommands() + makeLoginCommands();
 }
 
 } // namespace berth::cli

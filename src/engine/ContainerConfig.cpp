@@ -8,17 +8,26 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 
+#include <arpa/inet.h>
 #include <csignal>
 #include <sys/resource.h>
 
 namespace berth::ContainerConfig {
 
 namespace {
+
+// Go's net.ParseIP, which docker uses for -p: a dotted quad or an IPv6 address.
+bool isIpAddress(const QString &text)
+{
+    const QByteArray ascii = text.toLatin1();
+    unsigned char buf[sizeof(in6_addr)];
+    return inet_pton(AF_INET, ascii.constData(), buf) == 1 ||
+           inet_pton(AF_INET6, ascii.constData(), buf) == 1;
+}
 
 QJsonArray toArray(const QStringList &list)
 {
@@ -373,7 +382,7 @@ Result<QList<PortMapping>> parsePublish(const QString &spec)
     ip = parts.join(QLatin1Char(':'));
     if (ip.startsWith(QLatin1Char('[')) && ip.endsWith(QLatin1Char(']')))
         ip = ip.mid(1, ip.size() - 2);
-    if (!ip.isEmpty() && QHostAddress(ip).isNull())
+    if (!ip.isEmpty() && !isIpAddress(ip))
         return Error{ErrorCode::InvalidArgument, tr("invalid IP address: %1").arg(ip)};
     auto range = [&](const QString &s, const QString &what, int *lo, int *hi) -> Status {
         const QString a = s.section(QLatin1Char('-'), 0, 0);

@@ -409,6 +409,10 @@ Status Engine::collectGarbageLocked(QList<RemovedItem> *deleted, qint64 *reclaim
     }
     for (const auto &l : layers)
         live.insert(l.blobDigest);
+    // Gzip blobs a push made from plain layers stay while their layer does.
+    BERTH_TRY_ASSIGN(const QStringList compressed, m_meta->compressedBlobsInUse());
+    for (const QString &d : compressed)
+        live.insert(d);
     for (const Digest &d : m_content->allBlobs()) {
         if (!live.contains(d))
             candidateBlobs.insert(d);

@@ -18,8 +18,9 @@
 
 #include "content/ContentStore.h"
 #include "image/Image.h"
+#include "layer/Analyze.h"
 #include "layer/Snapshot.h"
-#include "registry/Client.h"
+#include "registry/Credentials.h"
 #include "store/Events.h"
 #include "store/MetadataStore.h"
 #include "util/FileLock.h"
@@ -102,6 +103,59 @@ struct DiskUsage
     int volumes = 0;
 };
 
+// The layer explorer (EngineAnalyze.cpp). An image's layers base first, each
+// with the history step that made it and where it lives in the store.
+struct AnalyzedLayer
+{
+    int index = 0; // 0 = the base
+    QString chainId;
+    Digest diffId;     // sha256 of the uncompressed tar
+    Digest blobDigest; // the blob as stored (maybe compressed)
+    QString blobMediaType;
+    qint64 blobSize = 0;
+    qint64 tarSize = 0;
+    qint64 size = 0;          // docker's layer size (what `history` shows)
+    QString blobPath;         // <root>/oci/blobs/sha256/<hex>
+    QString unpackedDir;      // <root>/layers/<hex>/diff; empty while only the blob exists
+    QStringList sharedWith;   // the other images whose layer chain holds this layer
+    image::HistoryEntry step; // the history entry that made it (empty when none says)
+    // The metadata-only steps after it (ENV, CMD, ...: empty_layer in the config).
+    QList<image::HistoryEntry> metadataSteps;
+};
+
+struct ImageLayers
+{
+    QString imageId;
+    QStringList repoTags;                    // familiar form
+    QList<image::HistoryEntry> leadingSteps; // metadata-only steps before the first layer
+    QList<AnalyzedLayer> layers;
+};
+
+// Every layer's changes, the union views, the hidden bytes and dive's figures.
+struct ImageAnalysis
+{
+    ImageLayers image;
+    layer::LayerStack stack;
+};
+
+// Two images' layer chains side by side: they share the first sharedLayers
+// layers (equal chainIDs: a chainID names a layer and everything below it);
+// for the first pair that differs, the differences between their changes.
+struct ImageComparison
+{
+    ImageLayers first;
+    ImageLayers second;
+    int sharedLayers = 0;
+    QList<layer::FileDifference> firstDifference;
+};
+
+struct AnalyzeOptions
+{
+    // Before each layer tar is read: its index and how many will be.
+    std::function<void(int layer, int layers)> onLayer;
+    Progress progress; // cancel; onBytes: the current layer's blob bytes read so far
+};
+
 struct ImportOptions
 {
     QStringList changes; // Dockerfile instructions, see image::applyChange
@@ -133,8 +187,10 @@ struct PullLayerEvent
 struct PullOptions
 {
     QString platform; // "os/arch[/variant]"; empty: linux and this host's architecture
-    int parallel = 3; // layers downloaded at once
-    // For the reference's registry; until `login` keeps credentials, the caller's.
+    // Layers downloaded at once; 0: the settings' max-concurrent-downloads (3).
+    int parallel = 0;
+    // For the reference's registry, instead of the lookup the registry client
+    // makes for each registry it talks to (registry/Credentials.h).
     std::optional<registry::Credentials> credentials;
     // Once the manifest is found, before any layer event: the tag or digest
     // pulled and the repository path ("latest", "library/busybox").
@@ -150,6 +206,57 @@ struct PullReport
     Digest digest;     // what the reference names on the registry (index or manifest)
     QString imageId;
     bool upToDate = false; // the reference named this image here before the pull
+};
+
+// What a push reports about each layer, in docker's steps ("5f70bf18a086:
+// Pushed"); the GUI draws bars from the byte counts.
+struct PushLayerEvent
+{
+    enum State {
+        Preparing, // waiting for its turn, or being compressed
+        Waiting,
+        Pushing,
+        Pushed,
+        AlreadyExists, // docker's "Layer already exists"
+        Mounted,       // docker's "Mounted from <from>"
+    };
+    QString id; // the first 12 hex digits of the layer's diffID, docker's id on push
+    State state = Preparing;
+    qint64 current = 0; // Pushing: bytes sent so far
+    qint64 total = 0;   // the compressed blob's size
+    QString from;       // Mounted: the repository path it was mounted from
+};
+
+struct PushOptions
+{
+    // NAME:TAG pushes that tag; with allTags, NAME pushes every tag of it here.
+    bool allTags = false;
+    // Layers uploaded at once; 0: the settings' max-concurrent-uploads (5).
+    int parallel = 0;
+    // Bytes per PATCH; 0 sends each layer in one streamed request.
+    qint64 chunkSize = 0;
+    // For the reference's registry, instead of the lookup the registry client
+    // makes for each registry it talks to (registry/Credentials.h).
+    std::optional<registry::Credentials> credentials;
+    // Before a tag's layers: the tag about to be pushed.
+    std::function<void(const QString &tag)> onTag;
+    // From worker threads, one call at a time.
+    std::function<void(const PushLayerEvent &)> onLayer;
+    // After a tag's manifest is stored: the tag, the manifest's digest and size.
+    std::function<void(const QString &tag, const Digest &digest, qint64 size)> onPushed;
+    Progress progress; // cancel
+};
+
+struct PushReport
+{
+    struct Tag
+    {
+        QString tag;
+        Digest digest;
+        qint64 size = 0; // of the manifest
+    };
+    QString repository; // full: "127.0.0.1:5000/app"
+    QList<Tag> tags;
 };
 
 class Engine
@@ -200,6 +307,14 @@ public:
     // Nothing is recorded until everything checked out; an interrupted pull
     // leaves no image (verified blobs stay for the next try).
     Result<PullReport> pull(const QString &reference, const PullOptions &options);
+    // Uploads an image to its registry (EnginePush.cpp): every layer blob the
+    // registry lacks (a layer stored as a plain tar is gzip-compressed once and
+    // the result kept for later pushes; a blob the registry holds in another
+    // repository is mounted), the config, then the manifest under the tag: the
+    // registry's own manifest of a pulled image as it came, else a Docker
+    // schema 2 manifest. Records the repo digest (name@sha256:...) only once
+    // the manifest is stored.
+    Result<PushReport> push(const QString &reference, const PushOptions &options);
     // The tags of a repository on its registry (pull -a).
     Result<QStringList> remoteTags(const QString &repository, const PullOptions &options);
     // Writes one archive holding the images (Docker 25 layout: OCI layout plus
@@ -214,12 +329,21 @@ public:
     Result<SystemInfo> info() const;
     Result<DiskUsage> diskUsage() const;
 
+    // The layer explorer. imageLayers reads records and the config only (fast);
+    // analyzeImage reads every layer blob once (no unpack, no files written);
+    // compareImages reads only the first pair of layers that differ.
+    Result<ImageLayers> imageLayers(const QString &id) const;
+    Result<ImageAnalysis> analyzeImage(const QString &id, const AnalyzeOptions &options = {}) const;
+    Result<ImageComparison> compareImages(const QString &firstId, const QString &secondId,
+                                          const AnalyzeOptions &options = {}) const;
+
 private:
     // The container half of the facade (Containers.h) shares the store lock,
     // the journal and the scratch naming.
     friend class Containers;
     friend class Volumes;
     friend class Puller; // one pull's state (EnginePull.cpp)
+    friend class Pusher; // one push's state (EnginePush.cpp)
     Engine() = default;
     // A layer whose blob is in the content store and whose tar checked out,
     // not yet recorded (load, import and commit stage, then commitLayers).

@@ -13,15 +13,17 @@
 // recorded, in one go under the store lock: a failed or cancelled pull leaves no
 // image and no tag behind, only the verified blobs, which the next try reuses.
 #include "Engine.h"
+#include "LayerJobs.h"
+#include "RegistryModule.h"
 
 #include "layer/Scan.h"
 #include "reference/Reference.h"
 #include "registry/Platform.h"
+#include "registry/Settings.h"
 
 #include <QElapsedTimer>
 #include <QFile>
 #include <QMutex>
-#include <QThreadPool>
 
 #include <cerrno>
 #include <fcntl.h>
@@ -132,7 +134,12 @@ private:
 class Puller
 {
 public:
-    Puller(Engine &engine, const PullOptions &options) : m_engine(engine), m_options(options) {}
+    Puller(Engine &engine, const PullOptions &options, const registry::Settings &settings)
+        : m_engine(engine), m_options(options), m_client(settings.clientOptions()),
+          m_mirrors(settings.registryMirrors),
+          m_parallel(options.parallel > 0 ? options.parallel : settings.maxConcurrentDownloads)
+    {
+    }
 
     Result<PullReport> run(const QString &name);
     Result<QStringList> tags(const QString &name);
@@ -147,10 +154,12 @@ private:
         enum Source { Recorded, StoredBlob, Download } source = Download;
         int sameAs = -1; // another layer of this image with the same blob
         Engine::StagedLayer staged;
-        std::optional<Error> error;
     };
 
     Result<reference::Reference> parse(const QString &name);
+    // The manifest the reference names: for docker.io from the first mirror
+    // that has it, else from Docker Hub; the blobs then come from the same place.
+    Result<registry::FetchedManifest> topManifest(const QString &tagOrDigest);
     Result<registry::FetchedManifest> imageManifest(const registry::FetchedManifest &top);
     Result<PullReport> recordExisting(const QString &id, const reference::Reference &full,
                                       const QString &repoDigest);
@@ -167,6 +176,8 @@ private:
     Engine &m_engine;
     const PullOptions &m_options;
     registry::Client m_client;
+    QStringList m_mirrors;
+    int m_parallel;
     registry::Repository m_repo;
     registry::Platform m_platform;
     // Set when a layer fails or the caller cancels: the other workers stop.
@@ -178,8 +189,24 @@ Result<reference::Reference> Puller::parse(const QString &name)
     auto ref = reference::Reference::parse(name);
     if (!ref.ok())
         return Error{ErrorCode::InvalidArgument, ref.error().message};
-    m_repo = registry::Repository{ref->domain, ref->path, m_options.credentials};
+    m_repo = registry::Repository{ref->domain, ref->path, m_options.credentials, {}};
     return ref->withDefaultTag();
+}
+
+Result<registry::FetchedManifest> Puller::topManifest(const QString &tagOrDigest)
+{
+    if (m_repo.domain == QLatin1String("docker.io")) {
+        // Any failure of a mirror (down, missing the image, refusing us) moves
+        // on to the next, as docker does; only a cancel stops.
+        for (const QString &mirror : m_mirrors) {
+            m_repo.mirror = mirror;
+            auto m = m_client.manifest(m_repo, tagOrDigest, m_options.progress);
+            if (m.ok() || m.error().code == ErrorCode::Cancelled)
+                return m;
+        }
+        m_repo.mirror.clear();
+    }
+    return m_client.manifest(m_repo, tagOrDigest, m_options.progress);
 }
 
 Result<registry::FetchedManifest> Puller::imageManifest(const registry::FetchedManifest &top)
@@ -304,50 +331,27 @@ Status Puller::fetchLayers(QList<Layer> &layers)
         }
         queue << i;
     }
-    const int parallel = std::max(1, m_options.parallel);
+    const int parallel = std::max(1, m_parallel);
     int started = 0;
     for (int i : queue) {
         if (layers[i].source == Layer::Download && started++ >= parallel)
             reporter.report(i, LayerState::Waiting);
     }
 
-    QThreadPool pool;
-    pool.setMaxThreadCount(parallel);
-    QMutex resultsMutex;
-    for (int i : queue) {
-        pool.start([&, i] {
+    return runLayerJobs(
+        queue, parallel, m_options.progress, m_stop, tr("pull"), [&](int i) -> Status {
             Layer &l = layers[i];
-            auto staged = l.source == Layer::StoredBlob ? scanStored(l) : download(l, i, reporter);
-            if (staged.ok() && staged->diffId != l.diffId)
-                staged = Error{ErrorCode::Corrupt,
-                               tr("layer %1 has diffID %2, but the image config expects %3")
-                                   .arg(l.blob.digest, staged->diffId, l.diffId)};
-            QMutexLocker lock(&resultsMutex);
-            if (!staged.ok()) {
-                l.error = staged.error();
-                m_stop = true;
-                return;
-            }
-            l.staged = std::move(staged).value();
-            lock.unlock();
+            BERTH_TRY_ASSIGN(Engine::StagedLayer staged, l.source == Layer::StoredBlob
+                                                             ? scanStored(l)
+                                                             : download(l, i, reporter));
+            if (staged.diffId != l.diffId)
+                return Error{ErrorCode::Corrupt,
+                             tr("layer %1 has diffID %2, but the image config expects %3")
+                                 .arg(l.blob.digest, staged.diffId, l.diffId)};
+            l.staged = std::move(staged);
             reporter.done(i, false);
+            return {};
         });
-    }
-    while (!pool.waitForDone(100)) {
-        if (m_options.progress.cancelled())
-            m_stop = true;
-    }
-    if (m_options.progress.cancelled())
-        return cancelledError(tr("pull"));
-    // The failure, not the stops it caused in the other workers.
-    const Layer *failed = nullptr;
-    for (const Layer &l : layers) {
-        if (l.error && (!failed || failed->error->code == ErrorCode::Cancelled))
-            failed = &l;
-    }
-    if (failed)
-        return *failed->error;
-    return {};
 }
 
 Result<PullReport> Puller::run(const QString &name)
@@ -359,8 +363,7 @@ Result<PullReport> Puller::run(const QString &name)
         BERTH_TRY_ASSIGN(m_platform, registry::Platform::parse(m_options.platform));
     }
     const QString wanted = full.digest.isEmpty() ? full.tag : full.digest;
-    BERTH_TRY_ASSIGN(const registry::FetchedManifest top,
-                     m_client.manifest(m_repo, wanted, m_options.progress));
+    BERTH_TRY_ASSIGN(const registry::FetchedManifest top, topManifest(wanted));
     if (m_options.onPulling)
         m_options.onPulling(wanted, full.path);
     BERTH_TRY_ASSIGN(const registry::FetchedManifest chosen, imageManifest(top));
@@ -453,6 +456,10 @@ Result<PullReport> Puller::run(const QString &name)
         report.reference = full.string();
         report.imageId = stored;
     }
+    // Where these blobs are, so a push to another repository of this registry
+    // can mount them instead of sending them; a hint only, so not worth failing for.
+    for (const image::Descriptor &d : manifest.layers)
+        (void)m_engine.m_meta->addBlobLocation(d.digest, full.domain, full.path);
     report.digest = top.digest;
     (void)m_engine.recordEvent(QStringLiteral("pull"), full.familiarString(), full.familiarName());
     return report;
@@ -464,15 +471,19 @@ Result<QStringList> Puller::tags(const QString &name)
     return m_client.tags(m_repo, m_options.progress);
 }
 
-Result<PullReport> Engine::pull(const QString &reference, const PullOptions &options)
+Result<PullReport> pullFromRegistry(Engine &engine, const QString &reference,
+                                    const PullOptions &options)
 {
-    Puller puller(*this, options);
+    BERTH_TRY_ASSIGN(const registry::Settings settings, registry::Settings::load());
+    Puller puller(engine, options, settings);
     return puller.run(reference);
 }
 
-Result<QStringList> Engine::remoteTags(const QString &repository, const PullOptions &options)
+Result<QStringList> remoteTagsFromRegistry(Engine &engine, const QString &repository,
+                                           const PullOptions &options)
 {
-    Puller puller(*this, options);
+    BERTH_TRY_ASSIGN(const registry::Settings settings, registry::Settings::load());
+    Puller puller(engine, options, settings);
     return puller.tags(repository);
 }
 

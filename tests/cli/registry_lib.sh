@@ -84,3 +84,35 @@ start_token_registry() {
     rootcertbundle: $PKI/signer.crt"
     TOKREG=127.0.0.1:$port
 }
+# make_pki: in $T/pki (sets PKI) a CA of the test's own, a server certificate
+# it signed for localhost and ::1, and an htpasswd entry for tester/s3cret.
+make_pki() {
+    PKI=$T/pki
+    mkdir -p "$PKI"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Berth Test CA" \
+        -keyout "$PKI/ca.key" -out "$PKI/ca.crt" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+        -keyout "$PKI/server.key" -out "$PKI/server.csr" 2>/dev/null
+    printf 'subjectAltName=IP:::1,DNS:localhost\n' > "$PKI/ext"
+    openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" \
+        -CAcreateserial -days 2 -extfile "$PKI/ext" -out "$PKI/server.crt" 2>/dev/null
+    htpasswd -Bbn tester s3cret > "$PKI/htpasswd"
+}
+# start_tls_registry DATA: a registry on [::1] (not insecure by default, unlike
+# 127.0.0.0/8) behind TLS with make_pki's certificate and Basic auth; sets
+# TPORT and TREG.
+start_tls_registry() {
+    TPORT=$(free_port)
+    start_registry tls ::1 "$TPORT" "$1" "  tls:
+    certificate: $PKI/server.crt
+    key: $PKI/server.key" "auth:
+  htpasswd:
+    realm: berth-test
+    path: $PKI/htpasswd"
+    TREG="[::1]:$TPORT"
+}
+# trust_pki HOST: berth trusts make_pki's CA for HOST (certs.d under $BERTH_CONFIG).
+trust_pki() {
+    mkdir -p "$BERTH_CONFIG/certs.d/$1"
+    cp "$PKI/ca.crt" "$BERTH_CONFIG/certs.d/$1/ca.crt"
+}

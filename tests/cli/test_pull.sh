@@ -305,33 +305,16 @@ assert_contains "$(cat "$T/proxy-redirect.log")" "GET /_storage/v2/bb/blobs/" "r
 # Basic authentication behind TLS, on [::1] (not insecure by default, unlike
 # 127.0.0.0/8), with a CA of the test's own.
 export BERTH_ROOT=$T/root-tls
-PKI=$T/pki
-mkdir -p "$PKI"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Berth Test CA" \
-    -keyout "$PKI/ca.key" -out "$PKI/ca.crt" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
-    -keyout "$PKI/server.key" -out "$PKI/server.csr" 2>/dev/null
-printf 'subjectAltName=IP:::1,DNS:localhost\n' > "$PKI/ext"
-openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial \
-    -days 2 -extfile "$PKI/ext" -out "$PKI/server.crt" 2>/dev/null
-htpasswd -Bbn tester s3cret > "$PKI/htpasswd"
-TPORT=$(free_port)
+make_pki
 # skopeo cannot name an IPv6 registry, so this one serves what skopeo pushed to
 # the plain one: both keep their repositories in the same directory.
-start_registry tls ::1 "$TPORT" "$T/registry-data" "  tls:
-    certificate: $PKI/server.crt
-    key: $PKI/server.key" "auth:
-  htpasswd:
-    realm: berth-test
-    path: $PKI/htpasswd"
-TREG="[::1]:$TPORT"
+start_tls_registry "$T/registry-data"
 
 export BERTH_CONFIG=$T/config
 run berth pull "$TREG/bb:1"
 assert_eq 1 "$RC" "unknown CA: exit 1"
 assert_match "$ERR" "Get \"https://\[::1\]:$TPORT/v2/\": TLS handshake failed: certificate \"localhost\" issued by \"Berth Test CA\"" "unknown CA: the certificate named"
-mkdir -p "$BERTH_CONFIG/certs.d/$TREG"
-cp "$PKI/ca.crt" "$BERTH_CONFIG/certs.d/$TREG/ca.crt"
+trust_pki "$TREG"
 run berth pull "$TREG/bb:1"
 assert_eq 1 "$RC" "no credentials: exit 1"
 assert_eq "Error response from daemon: Get \"https://$TREG/v2/bb/manifests/1\": no basic auth credentials" "$ERR" "no credentials: docker's words"

@@ -6,6 +6,7 @@
 
 #include <QElapsedTimer>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -77,7 +78,7 @@ private slots:
     {
         {
             auto s = openStore(m_db);
-            QCOMPARE(s->schemaVersion(), 2);
+            QCOMPARE(s->schemaVersion(), 3);
             QVERIFY(s->addLayer(makeLayer(QStringLiteral("a"))).ok());
         }
         // A second connection sees WAL mode (persistent in the file) and the schema.
@@ -94,8 +95,9 @@ private slots:
             QStringList tables;
             while (q.next())
                 tables << q.value(0).toString();
-            QCOMPARE(tables, (QStringList{"containers", "image_layers", "images", "layers",
-                                          "repo_digests", "tags"}));
+            QCOMPARE(tables,
+                     (QStringList{"blob_locations", "compressed_blobs", "containers",
+                                  "image_layers", "images", "layers", "repo_digests", "tags"}));
         }
         db.close();
         db = QSqlDatabase();
@@ -103,10 +105,100 @@ private slots:
 
         // Reopening keeps the data and does not migrate twice.
         auto again = openStore(m_db);
-        QCOMPARE(again->schemaVersion(), 2);
+        QCOMPARE(again->schemaVersion(), 3);
         auto l = again->layer(makeLayer(QStringLiteral("a")).chainId);
         QVERIFY(l.ok() && l->has_value());
         QCOMPARE((*l)->size, makeLayer(QStringLiteral("a")).size);
+    }
+
+    // A store made before push existed (schema 2) gains the push tables and
+    // keeps its records.
+    void migratesVersionTwoStore()
+    {
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("old"));
+            db.setDatabaseName(m_db);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            // Schema 2 as its two migrations left it, with one layer in it.
+            for (const char *sql :
+                 {"CREATE TABLE layers (chain_id TEXT PRIMARY KEY, diff_id TEXT NOT NULL, parent "
+                  "TEXT REFERENCES layers(chain_id), blob_digest TEXT NOT NULL, blob_media_type "
+                  "TEXT NOT NULL, blob_size INTEGER NOT NULL, tar_size INTEGER NOT NULL, size "
+                  "INTEGER NOT NULL, unpacked INTEGER NOT NULL DEFAULT 1)",
+                  "INSERT INTO layers VALUES ('sha256:c', 'sha256:d', NULL, 'sha256:b', 'x', 1, "
+                  "2, 3, 0)",
+                  "PRAGMA user_version = 2"})
+                QVERIFY2(q.exec(QLatin1String(sql)), qPrintable(q.lastError().text()));
+            q.finish();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("old"));
+        auto s = openStore(m_db);
+        QCOMPARE(s->schemaVersion(), 3);
+        QVERIFY(s->putCompressedBlob({QStringLiteral("sha256:d"), QStringLiteral("gz"),
+                                      QStringLiteral("sha256:z"), 7})
+                    .ok());
+        const auto inUse = s->compressedBlobsInUse();
+        QVERIFY(inUse.ok());
+        QCOMPARE(*inUse, QStringList{QStringLiteral("sha256:z")});
+    }
+
+    void compressedBlobs()
+    {
+        auto s = openStore(m_db);
+        const QString gz = QStringLiteral("application/vnd.oci.image.layer.v1.tar+gzip");
+        const LayerRecord a = makeLayer(QStringLiteral("a"));
+        QVERIFY(s->addLayer(a).ok());
+        auto none = s->compressedBlob(a.diffId, gz);
+        QVERIFY(none.ok());
+        QVERIFY(!none->has_value());
+
+        const CompressedBlob made{a.diffId, gz, digestOf(QStringLiteral("gz-a")), 1234};
+        QVERIFY(s->putCompressedBlob(made).ok());
+        auto found = s->compressedBlob(a.diffId, gz);
+        QVERIFY(found.ok() && found->has_value());
+        QCOMPARE((*found)->digest, made.digest);
+        QCOMPARE((*found)->size, qint64(1234));
+        // Another media type of the same layer is another entry.
+        auto zstd = s->compressedBlob(a.diffId, QStringLiteral("zstd"));
+        QVERIFY(zstd.ok() && !zstd->has_value());
+
+        // Compressing again (the blob was lost) replaces the entry.
+        const CompressedBlob again{a.diffId, gz, digestOf(QStringLiteral("gz-a2")), 99};
+        QVERIFY(s->putCompressedBlob(again).ok());
+        found = s->compressedBlob(a.diffId, gz);
+        QCOMPARE((*found)->digest, again.digest);
+
+        // Garbage collection keeps the blobs of stored layers only.
+        const CompressedBlob orphan{digestOf(QStringLiteral("gone")), gz,
+                                    digestOf(QStringLiteral("gz-gone")), 5};
+        QVERIFY(s->putCompressedBlob(orphan).ok());
+        auto inUse = s->compressedBlobsInUse();
+        QVERIFY(inUse.ok());
+        QCOMPARE(*inUse, QStringList{again.digest});
+        QVERIFY(s->removeLayer(a.chainId).ok());
+        inUse = s->compressedBlobsInUse();
+        QVERIFY(inUse.ok() && inUse->isEmpty());
+    }
+
+    void blobLocations()
+    {
+        auto s = openStore(m_db);
+        const Digest blob = digestOf(QStringLiteral("blob"));
+        const QString reg = QStringLiteral("127.0.0.1:5000");
+        QVERIFY(s->addBlobLocation(blob, reg, QStringLiteral("library/busybox")).ok());
+        QVERIFY(s->addBlobLocation(blob, reg, QStringLiteral("app")).ok());
+        QVERIFY(s->addBlobLocation(blob, reg, QStringLiteral("app")).ok()); // no duplicate
+        QVERIFY(s->addBlobLocation(blob, QStringLiteral("docker.io"), QStringLiteral("x/y")).ok());
+        auto here = s->blobRepositories(blob, reg);
+        QVERIFY(here.ok());
+        QCOMPARE(*here, (QStringList{QStringLiteral("app"), QStringLiteral("library/busybox")}));
+        auto hub = s->blobRepositories(blob, QStringLiteral("docker.io"));
+        QCOMPARE(*hub, QStringList{QStringLiteral("x/y")});
+        auto other = s->blobRepositories(digestOf(QStringLiteral("other")), reg);
+        QVERIFY(other.ok() && other->isEmpty());
     }
 
     void openFailsOnNonDatabase()
@@ -158,7 +250,7 @@ private slots:
                           }),
             QString());
         auto s = openStore(m_db);
-        QCOMPARE(s->schemaVersion(), 2);
+        QCOMPARE(s->schemaVersion(), 3);
         auto all = s->layers();
         QVERIFY(all.ok());
         QCOMPARE(all->size(), 2);

@@ -6,7 +6,7 @@ GET /token?service=S&scope=repository:NAME:pull[&scope=...] answers
 carrying --cert in its x5c header, so a docker-registry configured with
 auth.token.rootcertbundle = --cert accepts it. Anonymous requests get pull
 access to every repository except those under "private/"; requests with the
-Basic credentials --user/--password get access to all; other credentials get
+Basic credentials --user/--password may pull and push everything; other credentials get
 401 {"details": "incorrect username or password"}, as Docker Hub's server says.
 --field chooses "token" or "access_token" (OAuth's name). Each request is logged
 to --log as "user=<account or -> scope=<scopes>". The server listens on
@@ -76,8 +76,10 @@ def main():
             for scope in scopes:
                 kind, name, actions = scope.split(":")
                 if kind == "repository" and (account or not name.startswith("private/")):
+                    # Anonymous tokens may pull only; the test user may push too.
+                    allowed = ("pull", "push") if account else ("pull",)
                     access.append({"type": kind, "name": name,
-                                   "actions": [a for a in actions.split(",") if a == "pull"]})
+                                   "actions": [a for a in actions.split(",") if a in allowed]})
             now = int(time.time())
             claims = {"iss": args.issuer, "sub": account or "",
                       "aud": query.get("service", [""])[0], "exp": now + 300, "nbf": now - 10,

@@ -1,11 +1,8 @@
 // berth pull: docker's flags, progress output and messages.
 #include "commands/Pull.h"
 
+#include "LayerProgress.h"
 #include "reference/Reference.h"
-#include "util/Units.h"
-
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 namespace berth::cli {
 
@@ -31,71 +28,6 @@ QString stateText(PullLayerEvent::State state)
     }
     return {};
 }
-
-// docker's progress text: "[=====>        ]  1.234MB/4.56MB", the bar only
-// when the terminal is wider than 110 columns.
-QString progressText(qint64 current, qint64 total, int columns)
-{
-    if (total <= 0)
-        return units::humanSize(current).rightJustified(8);
-    const int percent = int(std::min<qint64>(50, current * 100 / total / 2));
-    QString bar;
-    if (columns > 110)
-        bar = QStringLiteral("[%1>%2] ")
-                  .arg(QString(percent, QLatin1Char('=')), QString(50 - percent, QLatin1Char(' ')));
-    return bar + units::humanSize(current).rightJustified(8) + QLatin1Char('/') +
-           units::humanSize(total);
-}
-
-// The lines of one pull. On a terminal each layer keeps one line that its
-// later steps overwrite (cursor moves, like docker's jsonmessage display);
-// elsewhere every step is a line of its own and progress is left out.
-class PullDisplay
-{
-public:
-    PullDisplay(QTextStream *out, int fd) : m_out(out), m_tty(out && ::isatty(fd))
-    {
-        struct winsize ws = {};
-        if (m_tty && ::ioctl(fd, TIOCGWINSZ, &ws) == 0)
-            m_columns = ws.ws_col;
-    }
-
-    void message(const QString &text)
-    {
-        if (!m_out)
-            return;
-        *m_out << text << '\n';
-        m_out->flush();
-    }
-
-    void layer(const PullLayerEvent &e)
-    {
-        if (!m_out)
-            return;
-        QString text = e.id + QStringLiteral(": ") + stateText(e.state);
-        if (e.state == PullLayerEvent::Downloading) {
-            if (!m_tty)
-                return;
-            text += QLatin1Char(' ') + progressText(e.current, e.total, m_columns);
-        }
-        const qsizetype line = m_ids.indexOf(e.id);
-        if (!m_tty || line < 0) {
-            if (m_tty)
-                m_ids << e.id;
-            *m_out << text << '\n';
-        } else {
-            const qsizetype up = m_ids.size() - line;
-            *m_out << "\x1b[" << up << "A\r\x1b[2K" << text << "\x1b[" << up << "B\r";
-        }
-        m_out->flush();
-    }
-
-private:
-    QTextStream *m_out;
-    bool m_tty;
-    int m_columns = 80;
-    QStringList m_ids;
-};
 
 class Pull : public Command
 {
@@ -141,7 +73,6 @@ public:
             return ExitOk;
         }
         PullOptions options;
-        options.credentials = registryCredentialsFromEnvironment();
         options.progress = ctx.progress();
         auto tags = engine->remoteTags(name, options);
         if (!tags.ok())
@@ -166,27 +97,21 @@ public:
 
 } // namespace
 
-std::optional<registry::Credentials> registryCredentialsFromEnvironment()
-{
-    const QString user = qEnvironmentVariable("BERTH_REGISTRY_USER");
-    if (user.isEmpty())
-        return std::nullopt;
-    return registry::Credentials{user, qEnvironmentVariable("BERTH_REGISTRY_PASSWORD")};
-}
-
 Result<PullReport> pullWithProgress(Context &ctx, Engine &engine, const QString &name,
                                     const QString &platform, QTextStream *out, int outFd,
                                     bool printStatus)
 {
-    PullDisplay display(out, outFd);
+    LayerDisplay display(out, outFd);
     PullOptions options;
     options.platform = platform;
-    options.credentials = registryCredentialsFromEnvironment();
     options.progress = ctx.progress();
     options.onPulling = [&](const QString &tagOrDigest, const QString &path) {
         display.message(QStringLiteral("%1: Pulling from %2").arg(tagOrDigest, path));
     };
-    options.onLayer = [&](const PullLayerEvent &e) { display.layer(e); };
+    options.onLayer = [&](const PullLayerEvent &e) {
+        display.layer(e.id, stateText(e.state), e.state == PullLayerEvent::Downloading, e.current,
+                      e.total);
+    };
     auto report = engine.pull(name, options);
     if (!report.ok())
         return report;

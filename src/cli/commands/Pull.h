@@ -16,8 +16,4 @@ Result<PullReport> pullWithProgress(Context &ctx, Engine &engine, const QString 
                                     const QString &platform, QTextStream *out, int outFd,
                                     bool printStatus);
 
-// Credentials for registries until `login` keeps them: BERTH_REGISTRY_USER and
-// BERTH_REGISTRY_PASSWORD, used for whichever registry a pull talks to.
-std::optional<registry::Credentials> registryCredentialsFromEnvironment();
-
 } // namespace berth::cli

@@ -199,4 +199,12 @@ QByteArray joinPath(const QByteArray &parent, const QByteArray &name)
     return parent.isEmpty() ? name : parent + '/' + name;
 }
 
+QByteArray joinComponents(const std::vector<QByteArray> &components, size_t count)
+{
+    QByteArray path;
+    for (size_t i = 0; i < count; ++i)
+        path = joinPath(path, components[i]);
+    return path;
+}
+
 } // namespace berth::layer::detail

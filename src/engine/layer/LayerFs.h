@@ -80,5 +80,7 @@ Status removeAt(int dirFd, const QByteArray &name, const QString &pathForErrors)
 
 // "parent/name" for messages and tar names ("name" when parent is empty).
 QByteArray joinPath(const QByteArray &parent, const QByteArray &name);
+// The first `count` path components joined with '/'.
+QByteArray joinComponents(const std::vector<QByteArray> &components, size_t count);
 
 } // namespace berth::layer::detail

@@ -19,14 +19,6 @@ namespace {
 
 using namespace detail;
 
-QByteArray joined(const std::vector<QByteArray> &components, size_t count)
-{
-    QByteArray path;
-    for (size_t i = 0; i < count; ++i)
-        path = joinPath(path, components[i]);
-    return path;
-}
-
 class Scanner
 {
 public:
@@ -89,11 +81,12 @@ Status Scanner::entry(archive_entry *e)
                               tr("the layer root can only be a directory"));
         return {};
     }
-    const QByteArray path = joined(components, components.size());
+    const QByteArray path = joinComponents(components, components.size());
     if (throughSymlink(components))
-        return entryError(label, ErrorCode::InvalidArgument,
-                          tr("open directory %1: path goes through a symbolic link")
-                              .arg(QFile::decodeName(joined(components, components.size() - 1))));
+        return entryError(
+            label, ErrorCode::InvalidArgument,
+            tr("open directory %1: path goes through a symbolic link")
+                .arg(QFile::decodeName(joinComponents(components, components.size() - 1))));
 
     const QByteArray &base = components.back();
     if (m_options.whiteouts == WhiteoutFormat::Overlay && base.startsWith(kWhiteoutPrefix)) {
@@ -102,13 +95,13 @@ Status Scanner::entry(archive_entry *e)
         const QByteArray hidden = base.mid(qsizetype(sizeof kWhiteoutPrefix) - 1);
         if (hidden.isEmpty() || hidden == "." || hidden == "..")
             return entryError(label, ErrorCode::InvalidArgument, tr("invalid whiteout name"));
-        replaced(joinPath(joined(components, components.size() - 1), hidden), false);
+        replaced(joinPath(joinComponents(components, components.size() - 1), hidden), false);
         return {};
     }
 
     if (linkName) {
         BERTH_TRY_ASSIGN(const std::vector<QByteArray> target, hardlinkTarget(linkName, label));
-        const QByteArray targetPath = joined(target, target.size());
+        const QByteArray targetPath = joinComponents(target, target.size());
         if (targetPath == path)
             return {};
         if (throughSymlink(target))

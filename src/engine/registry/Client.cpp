@@ -70,6 +70,25 @@ QString familiarName(const Repository &repo)
     return ref.familiarName();
 }
 
+// The Host a repository is reached at: its mirror's URL, else its domain.
+QString hostKey(const Repository &repo)
+{
+    return repo.mirror.isEmpty() ? repo.domain : repo.mirror;
+}
+
+// The next page of a list registries page through with
+// Link: </v2/...?last=x&n=y>; rel="next"; empty on the last page.
+QString nextPage(const QByteArray &link)
+{
+    if (!link.contains("rel=\"next\""))
+        return {};
+    const qsizetype open = link.indexOf('<');
+    const qsizetype close = link.indexOf('>', open);
+    if (open < 0 || close <= open)
+        return {};
+    return QString::fromUtf8(link.mid(open + 1, close - open - 1));
+}
+
 bool isRedirect(int status)
 {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -103,9 +122,14 @@ struct Client::Host
     QSslConfiguration tls;
     std::optional<Challenge> challenge;
     QHash<QString, Token> tokens; // by tokenKey
+    bool credentialsLooked = false;
+    std::optional<Credentials> credentials; // ClientOptions::credentials' answer
 };
 
-Client::Client(ClientOptions options) : m_options(std::move(options)) {}
+Client::Client(ClientOptions options)
+    : m_options(std::move(options)), m_transport(m_options.proxies)
+{
+}
 
 Client::~Client() = default;
 
@@ -195,7 +219,8 @@ Result<QByteArray> Client::fetchToken(Host &h, const Repository &repo, const QSt
     const QString service = h.challenge->param(QStringLiteral("service"));
     if (!service.isEmpty())
         query.addQueryItem(QStringLiteral("service"), service);
-    query.addQueryItem(QStringLiteral("scope"), scope);
+    for (const QString &each : scope.split(QLatin1Char(' '), Qt::SkipEmptyParts))
+        query.addQueryItem(QStringLiteral("scope"), each);
     if (repo.credentials)
         query.addQueryItem(QStringLiteral("account"), repo.credentials->username);
     realm.setQuery(query);
@@ -256,11 +281,44 @@ Result<QByteArray> Client::authorization(Host &h, const Repository &repo, const 
 Result<std::unique_ptr<Response>> Client::request(const Repository &repo, const QString &path,
                                                   const Headers &headers, const Progress &progress)
 {
-    BERTH_TRY_ASSIGN(const std::shared_ptr<Host> h, host(repo.domain, progress));
-    const QString scope = pullScope(repo.path);
-    Request base;
-    base.url = h->base.resolved(QUrl(path));
-    base.headers = headers;
+    Request r;
+    r.url = QUrl(path);
+    r.headers = headers;
+    return send(repo, std::move(r), pullScope(repo.path), progress);
+}
+
+Repository Client::withCredentials(const Repository &repo)
+{
+    if (repo.credentials || !m_options.credentials)
+        return repo;
+    std::shared_ptr<Host> h;
+    {
+        QMutexLocker lock(&m_hostsMutex);
+        h = m_hosts.value(hostKey(repo));
+    }
+    if (!h)
+        return repo;
+    QMutexLocker lock(&h->mutex);
+    // A registry that asks for nothing is not worth a keychain or helper call.
+    if (!h->challenge)
+        return repo;
+    if (!h->credentialsLooked) {
+        // A mirror has credentials of its own, under its host name.
+        h->credentials =
+            m_options.credentials(repo.mirror.isEmpty() ? repo.domain : h->endpoint.host);
+        h->credentialsLooked = true;
+    }
+    Repository out = repo;
+    out.credentials = h->credentials;
+    return out;
+}
+
+Result<std::unique_ptr<Response>> Client::send(const Repository &asked, Request base,
+                                               const QString &scope, const Progress &progress)
+{
+    BERTH_TRY_ASSIGN(const std::shared_ptr<Host> h, host(hostKey(asked), progress));
+    Repository repo = withCredentials(asked);
+    base.url = h->base.resolved(base.url);
     base.tls = h->tls;
     {
         // docker's client does not ask a Basic registry without credentials.
@@ -290,9 +348,13 @@ Result<std::unique_ptr<Response>> Client::request(const Repository &repo, const 
             h->challenge = challenge;
             if (challenge->scheme == QLatin1String("bearer"))
                 h->tokens.remove(tokenKey(repo, scope));
-            else if (!learnt || !repo.credentials)
+            else if (!learnt)
                 return response;
         }
+        // Credentials are looked up only once a registry asks for them.
+        repo = withCredentials(asked);
+        if (challenge->scheme != QLatin1String("bearer") && !repo.credentials)
+            return response;
         // The refusal's body is read to its end before the next try, so the
         // connection is reused rather than aborted.
         (void)response->readAll(MaxErrorBody);
@@ -355,8 +417,8 @@ Result<FetchedManifest> Client::manifest(const Repository &repo, const QString &
         // Docker Hub answers an anonymous token for a repository that is not
         // there (or private) with 401 too.
         if (r.registryCode == QLatin1String("DENIED") ||
-            (status == 401 && !repo.credentials &&
-             challengeScheme(repo.domain) == QLatin1String("bearer")))
+            (status == 401 && !withCredentials(repo).credentials &&
+             challengeScheme(hostKey(repo)) == QLatin1String("bearer")))
             return Error{ErrorCode::Unauthorized,
                          tr("pull access denied for %1, repository does not exist or may require "
                             "authentication: %2")
@@ -438,16 +500,67 @@ Result<QStringList> Client::tags(const Repository &repo, const Progress &progres
                          tr("%1: the tag list is not a JSON object").arg(response->describe())};
         for (const QJsonValue &t : doc.object().value(QLatin1String("tags")).toArray())
             out << t.toString();
-        const QByteArray link = response->header("Link");
-        path.clear();
-        if (link.contains("rel=\"next\"")) {
-            const qsizetype open = link.indexOf('<');
-            const qsizetype close = link.indexOf('>', open);
-            if (open >= 0 && close > open)
-                path = QString::fromUtf8(link.mid(open + 1, close - open - 1));
-        }
+        path = nextPage(response->header("Link"));
     }
     return out;
+}
+
+Result<QStringList> Client::catalog(const QString &domain, const Progress &progress)
+{
+    const Repository registry{domain, {}, std::nullopt};
+    QStringList out;
+    QString path = QStringLiteral("/v2/_catalog?n=100");
+    for (int page = 0; page < 10000 && !path.isEmpty(); ++page) {
+        Request r;
+        r.url = QUrl(path);
+        BERTH_TRY_ASSIGN(auto response,
+                         send(registry, r, QStringLiteral("registry:catalog:*"), progress));
+        if (response->status() != 200)
+            return refused(*response).error;
+        BERTH_TRY_ASSIGN(const QByteArray body, response->readAll(MaxManifestSize));
+        const QJsonDocument doc = QJsonDocument::fromJson(body);
+        if (!doc.isObject())
+            return Error{ErrorCode::Corrupt,
+                         tr("%1: the catalog is not a JSON object").arg(response->describe())};
+        for (const QJsonValue &name : doc.object().value(QLatin1String("repositories")).toArray())
+            out << name.toString();
+        path = nextPage(response->header("Link"));
+    }
+    return out;
+}
+
+Status Client::login(const QString &domain, const Credentials &credentials,
+                     const Progress &progress)
+{
+    BERTH_TRY_ASSIGN(const std::shared_ptr<Host> h, host(domain, progress));
+    const Repository registry{domain, {}, credentials};
+    QMutexLocker lock(&h->mutex);
+    // A registry that asks for nothing takes any login, as docker's does.
+    if (!h->challenge)
+        return {};
+    if (h->challenge->scheme == QLatin1String("bearer")) {
+        BERTH_TRY(fetchToken(*h, registry, QString(), progress));
+        return {};
+    }
+    Request r;
+    r.url = h->base.resolved(QUrl(QStringLiteral("/v2/")));
+    r.tls = h->tls;
+    r.headers << qMakePair(QByteArray("Authorization"), basicAuthorization(credentials));
+    lock.unlock();
+    BERTH_TRY_ASSIGN(auto response, follow(r, progress));
+    (void)response->readAll(MaxErrorBody);
+    const int status = response->status();
+    if (status / 100 == 2)
+        return {};
+    const QString reason = status == 401   ? QStringLiteral("Unauthorized")
+                           : status == 403 ? QStringLiteral("Forbidden")
+                                           : QString();
+    return Error{status == 401 ? ErrorCode::Unauthorized : codeForStatus(status),
+                 tr("login attempt to %1 failed with status: %2 %3")
+                     .arg(r.url.toString(QUrl::FullyEncoded))
+                     .arg(status)
+                     .arg(reason)
+                     .trimmed()};
 }
 
 void Client::pause(int attempt, const Progress &progress) const

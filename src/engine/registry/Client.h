@@ -28,6 +28,7 @@
 #pragma once
 
 #include "image/Image.h"
+#include "registry/Credentials.h"
 #include "registry/Endpoint.h"
 #include "registry/Manifests.h"
 #include "registry/Transport.h"
@@ -37,16 +38,11 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
 namespace berth::registry {
-
-struct Credentials
-{
-    QString username;
-    QString password;
-};
 
 struct ClientOptions
 {
@@ -59,6 +55,12 @@ struct ClientOptions
     int blobAttempts = 5;
     // The wait before the first retry; it doubles for each next one.
     int retryDelayMs = 250;
+    // Proxies for every request (Proxy.h); none unless set.
+    ProxySettings proxies;
+    // Credentials for a registry ("docker.io", "host:port") when a Repository
+    // carries none, asked once per registry (Credentials.h's lookupCredentials
+    // when the client comes from Settings::clientOptions); none unless set.
+    std::function<std::optional<Credentials>(const QString &registry)> credentials;
 };
 
 // A repository on a registry and who asks for it.
@@ -66,7 +68,11 @@ struct Repository
 {
     QString domain; // as references spell it: "docker.io", "127.0.0.1:5000"
     QString path;   // "library/busybox"
+    // Used instead of ClientOptions::credentials' lookup.
     std::optional<Credentials> credentials;
+    // A registry-mirrors URL ("https://host[:port]") serving this docker.io
+    // repository; empty: the domain's own registry.
+    QString mirror = {};
 };
 
 struct FetchedManifest
@@ -126,9 +132,16 @@ public:
                                          const Progress &progress);
     // Every tag of a repository (GET /v2/<name>/tags/list, following its pages).
     Result<QStringList> tags(const Repository &repo, const Progress &progress);
+    // Every repository of a registry (GET /v2/_catalog, following its pages).
+    Result<QStringList> catalog(const QString &domain, const Progress &progress);
+    // Whether the registry takes these credentials (`login`): GET /v2/ with
+    // them for a Basic registry, a token for a Bearer one. A refusal is
+    // ErrorCode::Unauthorized in docker's words.
+    Status login(const QString &domain, const Credentials &credentials, const Progress &progress);
 
 private:
     friend class BlobReader;
+    friend class Upload; // pushes (Upload.h) send with a method, a body and a push scope
     struct Host;
     // The endpoint of a domain, pinged (and its challenge learnt) on first use.
     Result<std::shared_ptr<Host>> host(const QString &domain, const Progress &progress);
@@ -137,6 +150,15 @@ private:
     Result<std::unique_ptr<Response>> request(const Repository &repo, const QString &path,
                                               const QList<QPair<QByteArray, QByteArray>> &headers,
                                               const Progress &progress);
+    // The same for any request: request.url is a path on the registry or an
+    // upload Location it gave; the token asked for covers `scope` (several
+    // scopes separated by spaces).
+    Result<std::unique_ptr<Response>> send(const Repository &repo, Request request,
+                                           const QString &scope, const Progress &progress);
+    // The repository with the credentials it is asked with: its own, else the
+    // lookup's for its host (once per host, and only once the host asked for
+    // authentication; needs the host pinged).
+    Repository withCredentials(const Repository &repo);
     Result<QByteArray> authorization(Host &host, const Repository &repo, const QString &scope,
                                      const Progress &progress);
     Result<QByteArray> fetchToken(Host &host, const Repository &repo, const QString &scope,

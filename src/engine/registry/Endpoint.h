@@ -9,6 +9,10 @@
 // in an insecure CIDR; 127.0.0.0/8 always is, as docker treats it. For those,
 // as docker does, https is tried without verifying the certificate and, when
 // that fails to connect, plain http.
+// A registry mirror is named by its URL ("https://host[:port]"): that scheme
+// only, verified unless the host is insecure.
+// Client certificates come from the same directories, as docker reads them:
+//   <dir>/<host:port>/<name>.cert + <name>.key
 #pragma once
 
 #include "util/Result.h"
@@ -26,6 +30,7 @@ struct Endpoint
     QString name;          // as references spell it: "docker.io", "[::1]:5000"
     QString host;          // what to connect to: "registry-1.docker.io", "[::1]:5000"
     bool insecure = false; // TLS unverified, then plain http
+    QUrl base;             // a mirror's URL: the only base tried
     // https://host, then http://host when insecure: the order to try them in.
     QList<QUrl> bases() const;
 };
@@ -38,14 +43,17 @@ QStringList defaultCertsDirs();
 // What docker always treats as insecure.
 QStringList defaultInsecureRegistries();
 
-// The endpoint for a reference's domain. insecureRegistries holds names
+// The endpoint for a reference's domain, or for a mirror's URL. insecureRegistries holds names
 // ("host:port") and CIDRs ("10.0.0.0/8"); a host name is resolved to find out
 // whether one of its addresses is in such a range (docker's rule).
 Endpoint resolveEndpoint(const QString &domain, const QStringList &insecureRegistries);
 
 // TLS settings for connecting to host ("name" or "name:port"): the system's
 // CAs plus every *.crt under <dir>/<host> of certsDirs; no verification when
-// insecure. An unreadable or invalid certificate there is an error naming it.
+// insecure; the first <name>.cert with its <name>.key there as the client
+// certificate (insecure or not: a registry asking for one gets it). An
+// unreadable or invalid certificate or key, or a .cert without its .key (or
+// the reverse), is an error naming the file.
 Result<QSslConfiguration> tlsConfiguration(const QString &host, bool insecure,
                                            const QStringList &certsDirs);
 

@@ -1,6 +1,7 @@
 // The network thread and the hand-over of response bytes (see Transport.h).
 #include "registry/Transport.h"
 
+#include <QFile>
 #include <QMutex>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -39,6 +40,38 @@ QString commonName(const QStringList &names)
     return names.isEmpty() ? tr("(no common name)") : names.join(QStringLiteral(", "));
 }
 
+// A window of a file as a random-access device: Qt streams such a device from
+// disk as the socket takes it, where a sequential one would be read whole
+// into memory before the request goes out.
+class FileRange : public QIODevice
+{
+public:
+    FileRange(const QString &path, qint64 offset, qint64 length)
+        : m_file(path), m_offset(offset), m_length(length)
+    {
+    }
+    bool openRange() { return m_file.open(QIODevice::ReadOnly) && open(ReadOnly | Unbuffered); }
+    bool isSequential() const override { return false; }
+    qint64 size() const override { return m_length; }
+
+protected:
+    qint64 readData(char *data, qint64 max) override
+    {
+        const qint64 n = std::min(max, m_length - pos());
+        if (n <= 0)
+            return n == 0 ? 0 : -1;
+        if (!m_file.seek(m_offset + pos()))
+            return -1;
+        return m_file.read(data, n);
+    }
+    qint64 writeData(const char *, qint64) override { return -1; }
+
+private:
+    QFile m_file;
+    qint64 m_offset;
+    qint64 m_length;
+};
+
 } // namespace
 
 // One request and its answer, shared by the caller's Response and the network
@@ -51,6 +84,8 @@ struct Exchange
     bool headersIn = false;
     bool finished = false; // the reply ended and every byte it had is in chunks
     bool paused = false;   // bytes wait in the reply for room in chunks
+    // send() gave up (cancelled): the request's onSent must not be called any more.
+    bool callerGone = false;
     int status = 0;
     QList<QNetworkReply::RawHeaderPair> headers;
     std::deque<QByteArray> chunks;
@@ -163,14 +198,21 @@ void abandon(const std::shared_ptr<Exchange> &ex)
 
 } // namespace
 
-Transport::Transport() : m_thread(std::make_unique<QThread>())
+Transport::Transport(const ProxySettings &proxies) : m_thread(std::make_unique<QThread>())
 {
     m_thread->setObjectName(QStringLiteral("berth-network"));
     m_context = new QObject;
     m_context->moveToThread(m_thread.get());
     m_thread->start();
     QMetaObject::invokeMethod(
-        m_context, [this] { m_network = new QNetworkAccessManager; }, Qt::BlockingQueuedConnection);
+        m_context,
+        [this, proxies] {
+            m_network = new QNetworkAccessManager;
+            // The manager owns the factory; without proxies Qt's default (none) stays.
+            if (!proxies.isEmpty())
+                m_network->setProxyFactory(new ProxyFactory(proxies));
+        },
+        Qt::BlockingQueuedConnection);
 }
 
 Transport::~Transport()
@@ -205,16 +247,43 @@ void Transport::start(const std::shared_ptr<Exchange> &ex, const Request &reques
         r.setSslConfiguration(request.tls);
 
     QNetworkReply *reply = nullptr;
-    if (request.method == "GET")
+    if (request.method == "GET") {
         reply = m_network->get(r);
-    else if (request.method == "HEAD")
+    } else if (request.method == "HEAD") {
         reply = m_network->head(r);
-    else
-        reply = m_network->sendCustomRequest(r, request.method);
+    } else if (!request.bodyFile.isEmpty()) {
+        auto *file = new FileRange(request.bodyFile, request.bodyOffset, request.bodyLength);
+        if (!file->openRange()) {
+            QMutexLocker lock(&ex->mutex);
+            ex->error = Error{ErrorCode::Io,
+                              tr("%1: cannot read the body from %2: %3")
+                                  .arg(ex->described, request.bodyFile, file->errorString())};
+            ex->finished = true;
+            ex->changed.wakeAll();
+            delete file;
+            return;
+        }
+        r.setHeader(QNetworkRequest::ContentLengthHeader, request.bodyLength);
+        reply = m_network->sendCustomRequest(r, request.method, file);
+        file->setParent(reply);
+    } else {
+        r.setHeader(QNetworkRequest::ContentLengthHeader, request.body.size());
+        reply = m_network->sendCustomRequest(r, request.method, request.body);
+    }
     reply->setReadBufferSize(ReplyBuffer);
     ex->reply = reply;
 
     Exchange *e = ex.get();
+    if (request.onSent) {
+        // Only while the caller waits: once the answer is in or the caller gave
+        // up, what onSent refers to may be gone.
+        QObject::connect(reply, &QNetworkReply::uploadProgress, m_context,
+                         [e, sent = request.onSent](qint64 done, qint64) {
+                             QMutexLocker lock(&e->mutex);
+                             if (!e->headersIn && !e->callerGone)
+                                 sent(done);
+                         });
+    }
     QObject::connect(reply, &QNetworkReply::metaDataChanged, m_context, [e] { noteHeaders(*e); });
     QObject::connect(reply, &QNetworkReply::readyRead, m_context, [e] { pump(*e); });
     QObject::connect(
@@ -268,6 +337,7 @@ Result<std::unique_ptr<Response>> Transport::send(const Request &request, const 
     QMutexLocker lock(&ex->mutex);
     while (!ex->headersIn && !ex->finished) {
         if (ex->cancelled()) {
+            ex->callerGone = true;
             lock.unlock();
             abandon(ex);
             return cancelledError(ex->described);

@@ -15,9 +15,11 @@
 // ErrorCode::Network error in Go's words, `Get "https://host/v2/": <why>`, with
 // the certificate named for TLS failures; an HTTP error status is an ordinary
 // response. Cancelling (progress.cancel) ends a wait within a tenth of a second.
-// A Transport must outlive the Responses it gave out.
+// A Transport must outlive the Responses it gave out. Proxies (Proxy.h) are
+// chosen per request URL.
 #pragma once
 
+#include "registry/Proxy.h"
 #include "util/Stream.h"
 
 #include <QByteArray>
@@ -26,6 +28,7 @@
 #include <QSslConfiguration>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 
 class QThread;
@@ -40,6 +43,16 @@ struct Request
     QUrl url;
     QList<QPair<QByteArray, QByteArray>> headers;
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    // The body of a POST, PUT or PATCH: `body`, or when bodyFile is set the
+    // bodyLength bytes of that file from bodyOffset on, read as they are sent
+    // (a layer is never held in memory). A request with a method other than
+    // GET and HEAD always sends a Content-Length, 0 for no body.
+    QByteArray body;
+    QString bodyFile;
+    qint64 bodyOffset = 0;
+    qint64 bodyLength = 0;
+    // Called on the network thread with the body bytes sent so far.
+    std::function<void(qint64 sent)> onSent;
 };
 
 struct Exchange;
@@ -68,7 +81,7 @@ private:
 class Transport
 {
 public:
-    Transport();
+    explicit Transport(const ProxySettings &proxies = {});
     ~Transport();
     Transport(const Transport &) = delete;
     Transport &operator=(const Transport &) = delete;

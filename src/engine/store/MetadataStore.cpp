@@ -79,6 +79,24 @@ const std::vector<std::vector<const char *>> &migrations()
             // JSON), so `ps` is one query; run-time state lives in the bundle.
             "ALTER TABLE containers ADD COLUMN config TEXT NOT NULL DEFAULT '{}'",
         },
+        {
+            // Push compresses a layer stored as a plain tar once: the gzip blob
+            // it made is found again by the layer's diffID (docker's
+            // v2 metadata service keeps the same mapping).
+            "CREATE TABLE compressed_blobs ("
+            " diff_id TEXT NOT NULL,"
+            " media_type TEXT NOT NULL,"
+            " digest TEXT NOT NULL,"
+            " size INTEGER NOT NULL,"
+            " PRIMARY KEY (diff_id, media_type))",
+            // Which repositories of which registry a blob is known to be in
+            // (pulled from, pushed to), so a push can ask for a mount.
+            "CREATE TABLE blob_locations ("
+            " digest TEXT NOT NULL,"
+            " registry TEXT NOT NULL,"
+            " repository TEXT NOT NULL,"
+            " PRIMARY KEY (digest, registry, repository))",
+        },
     };
     return all;
 }
@@ -747,6 +765,60 @@ Result<QList<QPair<QString, QString>>> MetadataStore::allRepoDigests() const
     return m->pairs(tr("list repo digests"),
                     QStringLiteral("SELECT image_id, repo_digest FROM repo_digests "
                                    "ORDER BY image_id, repo_digest"));
+}
+
+// Blobs made and seen by pushes and pulls
+
+Status MetadataStore::putCompressedBlob(const CompressedBlob &blob)
+{
+    return transaction([&]() -> Status {
+        BERTH_TRY(m->run(tr("record compressed blob %1 of layer %2").arg(blob.digest, blob.diffId),
+                         QStringLiteral("INSERT OR REPLACE INTO compressed_blobs (diff_id, "
+                                        "media_type, digest, size) VALUES (?, ?, ?, ?)"),
+                         {blob.diffId, blob.mediaType, blob.digest, blob.size}));
+        return {};
+    });
+}
+
+Result<std::optional<CompressedBlob>> MetadataStore::compressedBlob(const Digest &diffId,
+                                                                    const QString &mediaType) const
+{
+    BERTH_TRY_ASSIGN(QSqlQuery q, m->run(tr("look up the compressed blob of layer %1").arg(diffId),
+                                         QStringLiteral("SELECT digest, size FROM compressed_blobs "
+                                                        "WHERE diff_id = ? AND media_type = ?"),
+                                         {diffId, mediaType}));
+    if (!q.next())
+        return std::optional<CompressedBlob>();
+    return std::optional<CompressedBlob>(
+        CompressedBlob{diffId, mediaType, q.value(0).toString(), q.value(1).toLongLong()});
+}
+
+Result<QStringList> MetadataStore::compressedBlobsInUse() const
+{
+    return m->column(tr("list compressed blobs of stored layers"),
+                     QStringLiteral("SELECT DISTINCT c.digest FROM compressed_blobs c WHERE "
+                                    "EXISTS (SELECT 1 FROM layers l WHERE l.diff_id = c.diff_id)"));
+}
+
+Status MetadataStore::addBlobLocation(const Digest &digest, const QString &registry,
+                                      const QString &repository)
+{
+    return transaction([&]() -> Status {
+        BERTH_TRY(m->run(tr("record that blob %1 is in %2/%3").arg(digest, registry, repository),
+                         QStringLiteral("INSERT OR IGNORE INTO blob_locations (digest, registry, "
+                                        "repository) VALUES (?, ?, ?)"),
+                         {digest, registry, repository}));
+        return {};
+    });
+}
+
+Result<QStringList> MetadataStore::blobRepositories(const Digest &digest,
+                                                    const QString &registry) const
+{
+    return m->column(tr("list the repositories of %1 holding blob %2").arg(registry, digest),
+                     QStringLiteral("SELECT repository FROM blob_locations WHERE digest = ? AND "
+                                    "registry = ? ORDER BY repository"),
+                     {digest, registry});
 }
 
 // Containers

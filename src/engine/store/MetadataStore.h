@@ -51,6 +51,16 @@ struct ImageRecord
     QStringList chainIds; // bottom first
 };
 
+// A layer's tar compressed for a push: the blob made from the layer with
+// diffID `diffId`, kept in the content store while the layer is.
+struct CompressedBlob
+{
+    Digest diffId;
+    QString mediaType; // application/vnd.oci.image.layer.v1.tar+gzip
+    Digest digest;
+    qint64 size = 0;
+};
+
 struct ContainerRecord
 {
     QString id; // 64 hex, no algorithm prefix (docker's container ids)
@@ -107,6 +117,18 @@ public:
     Result<QStringList> repoDigestsOf(const QString &imageId) const;
     // All (imageId, repoDigest) pairs, ordered by image id then digest.
     Result<QList<QPair<QString, QString>>> allRepoDigests() const;
+
+    // Compressed layer blobs made for pushes (one per diffID and media type).
+    Status putCompressedBlob(const CompressedBlob &blob);
+    Result<std::optional<CompressedBlob>> compressedBlob(const Digest &diffId,
+                                                         const QString &mediaType) const;
+    // The compressed blobs whose layer is still stored (garbage collection keeps them).
+    Result<QStringList> compressedBlobsInUse() const;
+    // Where blobs are known to be: registry ("127.0.0.1:5000", "docker.io")
+    // and repository path ("library/busybox"), from pulls and pushes.
+    Status addBlobLocation(const Digest &digest, const QString &registry,
+                           const QString &repository);
+    Result<QStringList> blobRepositories(const Digest &digest, const QString &registry) const;
 
     // Containers: what `create` decided (config: docker's Config + HostConfig
     // JSON). Run-time state is the shim's, in the container's bundle.
