@@ -5,6 +5,7 @@
 #   load    `docker save` archive with one ~1.5 GiB layer: load.sh
 #   images  `images` over a store of 1,000 images: images.sh
 #   containers  `run --rm` and 100 sleeping containers: containers.sh
+#   registry  pull and push on a loopback registry, with skopeo too: registry.sh
 #
 # One private dockerd is started here and shared by both parts (they start their own when
 # run alone); it is stopped, and every temporary directory and mount removed, on exit.
@@ -54,7 +55,7 @@ fi
 
 RESULTS=$BENCH_OUT/$RESULTS_NAME
 declare -A RC=()
-for part in load images containers; do
+for part in load images containers registry; do
     rm -f "$BENCH_OUT/$part$SUFFIX.md"
     bench_log "== $part =="
     RC[$part]=0
@@ -83,7 +84,7 @@ describe_berth() {
     echo "- podman: $(podman version --format '{{.Client.Version}}' 2>/dev/null || echo "not installed")," \
         "private --root/--runroot"
     echo
-    for part in load images containers; do
+    for part in load images containers registry; do
         if [[ -f $BENCH_OUT/$part$SUFFIX.md ]]; then
             cat "$BENCH_OUT/$part$SUFFIX.md"
         else
@@ -101,7 +102,7 @@ cat "$RESULTS"
 bench_log "report written to $RESULTS"
 
 worst=0
-for part in load images containers; do
+for part in load images containers registry; do
     case ${RC[$part]} in
     0) ;;
     "$BENCH_EXIT_SIDE_FAILED" | "$BENCH_EXIT_SKIP")
