@@ -403,6 +403,10 @@ Result<std::unique_ptr<MetadataStore>> MetadataStore::open(const QString &dbPath
                      tr("configure database %1: cannot switch to WAL journal mode (got \"%2\")")
                          .arg(dbPath, got)};
     BERTH_TRY(d.runWaitingWhileBusy(op, QStringLiteral("PRAGMA synchronous = NORMAL")));
+    // Every process that opens the store first rereads the whole log to rebuild
+    // its index (the log outlives the processes, see below); checkpointing at 128
+    // pages instead of SQLite's 1000 keeps that under half a megabyte.
+    BERTH_TRY(d.runWaitingWhileBusy(op, QStringLiteral("PRAGMA wal_autocheckpoint = 128")));
     // The log stays between processes and closing does not checkpoint: each
     // berth command would otherwise recreate the log (a directory sync) and
     // flush it at exit. The destructor checkpoints when it matters.
