@@ -7,7 +7,8 @@ command -v dockerd >/dev/null || skip "docker.io is not installed (installer/ins
 need_root
 source "$(dirname "$0")/../bench/lib.sh"
 bench_init docker-test
-trap 'rc=$?; set +e; bench_cleanup; cleanup_lib $rc' EXIT
+# bench_cleanup exits, so it runs in a subshell for cleanup_lib to run after it.
+trap 'rc=$?; set +e; (bench_cleanup); cleanup_lib $rc' EXIT
 bench_start_dockerd || skip "dockerd cannot start here"
 
 make_busybox_rootfs "$T/rootfs"
